@@ -1,0 +1,118 @@
+//! The per-file pipeline: parse (with the indentation doctor's recovery), build the template
+//! model, run the enabled rules, map findings back to the original text, and sort them.
+
+use crate::diagnostic::Diagnostic;
+use crate::rules::{self, FileContext, Selection};
+use crate::source::{OffsetMap, SourceFile};
+use crate::template::Template;
+use crate::yaml::{self, doctor, Document, ParseOptions};
+
+/// Everything a run needs to know besides the files themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub selection: Selection,
+    pub parse: ParseOptions,
+}
+
+/// The findings for one file, in output order.
+#[derive(Debug)]
+pub struct FileReport {
+    pub source: SourceFile,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Check one YAML or JSON file's text as a CloudFormation template.
+pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
+    let mut diagnostics = Vec::new();
+    let analysed = analyse(&source, settings, &mut diagnostics);
+    if let Some(analysed) = &analysed {
+        let analysed_source = analysed.repaired_source.as_ref().unwrap_or(&source);
+        let template = Template::from_document(&analysed.document);
+        let ctx = FileContext {
+            source: analysed_source,
+            document: Some(&analysed.document),
+            template: Some(&template),
+            repaired: analysed.map.is_some(),
+        };
+        let mut found = Vec::new();
+        for rule in rules::registry() {
+            if settings.selection.is_enabled(rule.meta()) {
+                rule.check(&ctx, &mut found);
+            }
+        }
+        if let Some(map) = &analysed.map {
+            for d in &mut found {
+                remap(d, map);
+            }
+        }
+        diagnostics.extend(found);
+    }
+    diagnostics.retain(|d| settings.selection.is_enabled_name(d.rule));
+    sort(&source, &mut diagnostics);
+    FileReport {
+        source,
+        diagnostics,
+    }
+}
+
+struct Analysed {
+    document: Document,
+    /// Set when the document was parsed from the doctor's repair.
+    repaired_source: Option<SourceFile>,
+    map: Option<OffsetMap>,
+}
+
+/// Parse the file; when it does not parse, let the doctor explain why and try its repair.
+fn analyse(source: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) -> Option<Analysed> {
+    match yaml::parse(&source.text, &settings.parse) {
+        Ok(document) => Some(Analysed {
+            document,
+            repaired_source: None,
+            map: None,
+        }),
+        Err(error) => {
+            let report = doctor::examine(source, &error);
+            let explained = !report.findings.is_empty();
+            out.extend(report.findings);
+            let Some(repair) = report.repair else {
+                if !explained {
+                    out.push(doctor::syntax_diagnostic(&error));
+                }
+                return None;
+            };
+            match yaml::parse(&repair.text, &settings.parse) {
+                Ok(document) => Some(Analysed {
+                    document,
+                    repaired_source: Some(SourceFile::new(source.path.clone(), repair.text)),
+                    map: Some(repair.map),
+                }),
+                Err(second) => {
+                    let mut d = doctor::syntax_diagnostic(&second);
+                    remap(&mut d, &repair.map);
+                    out.push(d);
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn remap(d: &mut Diagnostic, map: &OffsetMap) {
+    d.span = map.map_span(d.span);
+    for label in &mut d.labels {
+        label.span = map.map_span(label.span);
+    }
+    // Edits computed on repaired text do not apply to the original.
+    d.fix = None;
+    d.after_repair = true;
+}
+
+/// Deterministic order: position, then rule, then message.
+pub fn sort(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.rule, &a.message)
+            .cmp(&(b.span.start, b.rule, &b.message))
+            .then_with(|| a.span.end.cmp(&b.span.end))
+    });
+    let _ = source;
+}

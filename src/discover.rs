@@ -1,0 +1,1 @@
+//! Walks paths and classifies files. (See issue 2.)

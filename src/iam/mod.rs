@@ -1,0 +1,1 @@
+//! IAM policy model and action catalogue. (See issue 3.)

@@ -1,0 +1,16 @@
+//! cfn-policy-lint: a linter for AWS CloudFormation templates and the IAM policies inside them.
+//!
+//! Stages (see DESIGN.md): discover → source → yaml → template → iam → rules → project →
+//! config → render. Each stage only looks left.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod iam;
+pub mod project;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod template;
+pub mod yaml;

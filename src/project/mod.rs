@@ -1,0 +1,1 @@
+//! Cross-file index: policy names defined and referenced. (See issue 4.)

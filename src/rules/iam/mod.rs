@@ -1,0 +1,1 @@
+//! Rules of the `iam` family: one file per rule.

@@ -1,0 +1,1 @@
+//! Rules of the `project` family: one file per rule.

@@ -1,0 +1,1 @@
+//! Rules of the `purpose` family: one file per rule.

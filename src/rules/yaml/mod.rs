@@ -1,0 +1,1 @@
+//! Rules of the `yaml` family: one file per rule.

@@ -1,0 +1,9 @@
+//! YAML → spanned AST, syntax errors, and the indentation doctor.
+//! The rest of the program only sees `ast` types; the event parser stays behind this module.
+
+pub mod ast;
+pub mod doctor;
+mod parser;
+
+pub use ast::*;
+pub use parser::{parse, ParseError, ParseOptions};
