@@ -76,7 +76,7 @@ fn analyse(source: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) 
             out.extend(report.findings);
             let Some(repair) = report.repair else {
                 if !explained {
-                    out.push(doctor::syntax_diagnostic(&error));
+                    out.push(rules::yaml::syntax_diagnostic(&error));
                 }
                 return None;
             };
@@ -87,7 +87,7 @@ fn analyse(source: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) 
                     map: Some(repair.map),
                 }),
                 Err(second) => {
-                    let mut d = doctor::syntax_diagnostic(&second);
+                    let mut d = rules::yaml::syntax_diagnostic(&second);
                     remap(&mut d, &repair.map);
                     out.push(d);
                     None

@@ -24,9 +24,3 @@ pub struct DoctorReport {
 pub fn examine(_source: &SourceFile, _error: &ParseError) -> DoctorReport {
     DoctorReport::default()
 }
-
-/// The `yaml-syntax` diagnostic for a parse error the doctor could not explain.
-pub fn syntax_diagnostic(error: &ParseError) -> Diagnostic {
-    let _ = error;
-    todo!("yaml-syntax rule")
-}
