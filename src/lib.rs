@@ -12,5 +12,6 @@ pub mod project;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod template;
 pub mod yaml;
