@@ -111,6 +111,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         // yaml
         // template
+        &template::UnknownTag,
+        &template::UndefinedReference,
+        &template::UnusedParameter,
+        &template::InvalidTemplateSection,
         // iam
         // purpose
         // project

@@ -301,6 +301,13 @@ pub fn intrinsic(node: &Node) -> Option<Intrinsic<'_>> {
             call: call(function, node),
         });
     }
+    long_form(node)
+}
+
+/// Recognise the long form `{ "Fn::X": … }` only, ignoring any tag on the node. In
+/// `!Base64 {Fn::Sub: …}` the tag and the mapping belong to one node: the `!Base64` call's
+/// argument is itself a `Fn::Sub` call, found with this function.
+pub fn long_form(node: &Node) -> Option<Intrinsic<'_>> {
     let entries = node.as_mapping()?;
     let [entry] = entries else { return None };
     let function = Function::from_long_name(entry.key.as_str()?)?;

@@ -1,5 +1,6 @@
 //! The template's sections as borrowed views of the YAML tree.
 
+use super::intrinsic::{intrinsic, Function};
 use crate::yaml::{Document, Entry, Node, NodeKind};
 
 /// The SAM transform; templates using it get resources the transform generates.
@@ -213,8 +214,13 @@ impl<'a> Template<'a> {
     }
 
     /// Processed by the SAM transform (which adds resources the template does not declare).
+    /// Templates with `AWS::Serverless::*` resources or `Globals` count even without the
+    /// `Transform` line: SAM's own tooling and test suites add it implicitly, and without it
+    /// CloudFormation rejects the resource types anyway (a different mistake).
     pub fn is_sam(&self) -> bool {
         self.has_transform(SAM_TRANSFORM)
+            || self.globals.is_some()
+            || self.resources.iter().any(Resource::is_serverless)
     }
 
     /// Uses a transform other than SAM and LanguageExtensions (a macro, `AWS::Include`,
@@ -223,6 +229,43 @@ impl<'a> Template<'a> {
         self.transforms
             .iter()
             .any(|t| *t != SAM_TRANSFORM && *t != LANGUAGE_EXTENSIONS_TRANSFORM)
+    }
+
+    /// Whether some part of the deployed template is produced by a macro this program cannot
+    /// see: an opaque top-level transform, or an `Fn::Transform` (such as `AWS::Include`)
+    /// anywhere. Rules about names defined or used elsewhere in the template stay quiet then.
+    pub fn has_unknown_content(&self) -> bool {
+        if self.has_opaque_transform() {
+            return true;
+        }
+        let mut found = false;
+        if let Some(root) = self.root {
+            root.walk(&mut |n| {
+                found |= intrinsic(n).is_some_and(|i| i.function == Function::Transform)
+                    || is_preprocessor_syntax(n);
+            });
+        }
+        found
+    }
+}
+
+/// Syntax of tools that rewrite the template before CloudFormation sees it: the `rain` CLI's
+/// `!Rain::Module` / `Rain::Embed` directives and the Serverless Framework's `${self:…}`,
+/// `${opt:…}` variables (such files are fragments of a bigger template).
+fn is_preprocessor_syntax(node: &Node) -> bool {
+    if node.tag_text().is_some_and(|t| t.starts_with("!Rain::")) {
+        return true;
+    }
+    match node.as_str() {
+        Some(s) if node.tag.is_none() => {
+            s.starts_with("Rain::")
+                || [
+                    "${self:", "${opt:", "${sls:", "${env:", "${file(", "${ssm:", "${cf:",
+                ]
+                .iter()
+                .any(|v| s.contains(v))
+        }
+        _ => false,
     }
 }
 

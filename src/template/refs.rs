@@ -2,7 +2,9 @@
 //! `Sub` strings, `DependsOn`, `Condition` attributes and condition functions, `FindInMap`
 //! map names. Both the undefined-reference and unused-parameter rules read this one list.
 
-use super::intrinsic::{condition_operand, intrinsic, AttributeRef, Call, Form, NameRef};
+use super::intrinsic::{
+    condition_operand, intrinsic, long_form, AttributeRef, Call, Form, NameRef,
+};
 use super::model::Template;
 use super::spans::value_span;
 use super::sub::{parse_sub, SubPart, SubVariable};
@@ -256,7 +258,10 @@ impl<'a> Walker<'a> {
             // The nodes of every other call are plain arguments: visit them. For the short form
             // the argument node carries the tag itself, so visit its children, not it again.
             _ => match form {
-                Form::Short => self.children(argument, depth),
+                Form::Short => match long_form(argument) {
+                    Some(inner) => self.call(inner.call, inner.form, inner.argument, d),
+                    None => self.children(argument, depth),
+                },
                 Form::Long => self.walk(argument, d),
             },
         }
@@ -403,6 +408,23 @@ mod tests {
                 s(RefKind::FindInMap, "Sizes"),
             ]
         );
+    }
+
+    #[test]
+    fn a_long_form_call_carrying_a_short_tag_is_both() {
+        // `UserData: !Base64 {Fn::Sub: '${Param}'}`: one node, two calls.
+        let root = map(vec![(
+            "Outputs",
+            map(vec![(
+                "Out",
+                map(vec![(
+                    "Value",
+                    tagged("!Base64", map(vec![("Fn::Sub", scalar("${Param}"))])),
+                )]),
+            )]),
+        )]);
+        let t = Template::from_root(&root);
+        assert_eq!(names(&t), vec![(RefKind::SubName, "Param".to_string())]);
     }
 
     #[test]
