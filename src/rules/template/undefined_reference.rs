@@ -214,14 +214,18 @@ impl<'a> Names<'a> {
             RefKind::Ref | RefKind::SubName | RefKind::Condition | RefKind::FindInMap => {
                 format!("`{}` names no {what} of this template", shown(name))
             }
-            _ if self.parameters.contains(&name) => format!(
-                "`{}`: `{name}` is a parameter, but only a resource can be used here",
-                shown(name)
-            ),
-            _ => format!(
-                "`{}`: `{name}` is not a {what} of this template",
-                shown(name)
-            ),
+            _ => {
+                let prefix = if r.kind == RefKind::SubAttribute {
+                    format!("`{}`: ", shown(name))
+                } else {
+                    String::new()
+                };
+                if self.parameters.contains(&name) {
+                    format!("{prefix}`{name}` is a parameter, but only a resource can be used here")
+                } else {
+                    format!("{prefix}`{name}` is not a {what} of this template")
+                }
+            }
         };
         // `Fn::GetAtt: [Arn, Role]`: the arguments swapped.
         if r.kind == RefKind::GetAtt {

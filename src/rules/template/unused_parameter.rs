@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::suggest::closest;
 use crate::template::RefKind;
 use std::collections::HashSet;
 
@@ -8,6 +9,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a parameter that nothing uses: no `Ref`, no `${Name}` in a `Sub` string, in the
     /// `Resources`, `Outputs`, `Conditions`, `Rules` or SAM `Globals` sections.
+    ///
+    /// A misspelt reference that undefined-reference traces back to the parameter (`${Bukcet}`
+    /// for `Bucket`) counts as a use, so one typo gives one diagnostic.
     ///
     /// A mention in the top-level `Metadata` (such as the console's parameter groups) is not a
     /// use. Templates whose content partly comes from a macro or `Fn::Transform` are not
@@ -55,12 +59,27 @@ impl Rule for UnusedParameter {
         if template.parameters.is_empty() || template.has_unknown_content() {
             return;
         }
-        let used: HashSet<&str> = template
-            .references()
-            .into_iter()
-            .filter(|r| matches!(r.kind, RefKind::Ref | RefKind::SubName))
-            .map(|r| r.name)
+        let references = template.references();
+        let mut used: HashSet<&str> = HashSet::new();
+        let defined: Vec<&str> = template
+            .parameters
+            .iter()
+            .map(|p| p.name)
+            .chain(template.resources.iter().map(|r| r.logical_id))
             .collect();
+        for r in &references {
+            if !matches!(r.kind, RefKind::Ref | RefKind::SubName) {
+                continue;
+            }
+            used.insert(r.name);
+            // A misspelt use (`${Bukcet}`) is undefined-reference's finding, and its "did you
+            // mean" names this parameter: one mistake, one diagnostic.
+            if !defined.contains(&r.name) && !r.name.starts_with("AWS::") {
+                if let Some(meant) = closest(r.name, defined.iter().copied()) {
+                    used.insert(meant);
+                }
+            }
+        }
         for p in &template.parameters {
             if used.contains(p.name) {
                 continue;
