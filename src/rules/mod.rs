@@ -142,8 +142,7 @@ impl Selection {
     }
 
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        let selected =
-            self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta));
+        let selected = self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta));
         selected && !self.ignore.iter().any(|s| Self::matches(s, meta))
     }
 
@@ -183,7 +182,12 @@ mod tests {
                 "{} is not kebab-case",
                 m.name
             );
-            for section in ["## What it does", "## Why it matters", "## Example", "## Fix"] {
+            for section in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(m.docs.contains(section), "{} docs lack `{section}`", m.name);
             }
         }
