@@ -46,6 +46,13 @@ def fetch(tmp: str) -> tuple[str, str]:
         tar.extractall(tmp, filter="data")
     with open(os.path.join(tmp, "package", "package.json")) as f:
         version = json.load(f)["version"]
+    # MIT asks that the notice travel with substantial portions of the data.
+    licences = os.path.join(ROOT, "rules", "iam", "LICENSES")
+    os.makedirs(licences, exist_ok=True)
+    with open(os.path.join(tmp, "package", "LICENSE"), encoding="utf-8") as src:
+        text = src.read()
+    with open(os.path.join(licences, PACKAGE + ".txt"), "w", encoding="utf-8") as out:
+        out.write(text)
     return os.path.join(tmp, "package", "dist", "managedPolicies.json"), version
 
 

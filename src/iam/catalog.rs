@@ -153,12 +153,21 @@ struct ResourceSlot {
     required: bool,
 }
 
-/// One AWS service (one IAM prefix).
+/// One AWS service (one IAM prefix). Its records are parsed on first access, so a run that
+/// touches three services parses three.
 #[derive(Debug)]
 pub struct Service {
     pub prefix: &'static str,
     pub name: &'static str,
     pub origin: Origin,
+    records: &'static str,
+    /// Byte offset of `records` in the catalogue text, to report absolute line numbers.
+    records_offset: usize,
+    body: OnceLock<Result<ServiceBody, String>>,
+}
+
+#[derive(Debug, Default)]
+struct ServiceBody {
     condition_keys: Vec<ConditionKey>,
     resource_types: Vec<ResourceType>,
     /// Sorted by ASCII-lower-cased name for binary search.
@@ -168,10 +177,20 @@ pub struct Service {
     dependent_pool: Vec<&'static str>,
 }
 
+static EMPTY_BODY: ServiceBody = ServiceBody {
+    condition_keys: Vec::new(),
+    resource_types: Vec::new(),
+    actions: Vec::new(),
+    resource_pool: Vec::new(),
+    key_pool: Vec::new(),
+    dependent_pool: Vec::new(),
+};
+
 /// An action together with its service: what lookups return.
 #[derive(Clone, Copy)]
 pub struct ActionRef<'a> {
     service: &'a Service,
+    body: &'a ServiceBody,
     action: &'a Action,
 }
 
@@ -214,12 +233,11 @@ impl<'a> ActionRef<'a> {
     /// Resource types the action applies to, with whether each is required. Empty for actions
     /// that only support `"Resource": "*"` (e.g. `s3:ListAllMyBuckets`).
     pub fn resource_types(&self) -> impl Iterator<Item = (&'a ResourceType, bool)> + 'a {
-        let service = self.service;
-        slice(&service.resource_pool, &self.action.resources)
+        let body = self.body;
+        slice(&body.resource_pool, &self.action.resources)
             .iter()
             .filter_map(move |slot| {
-                service
-                    .resource_types
+                body.resource_types
                     .get(usize::from(slot.index))
                     .map(|rt| (rt, slot.required))
             })
@@ -227,15 +245,15 @@ impl<'a> ActionRef<'a> {
 
     /// Condition keys the action supports (action-level and per-resource keys together).
     pub fn condition_keys(&self) -> impl Iterator<Item = &'a ConditionKey> + 'a {
-        let service = self.service;
-        slice(&service.key_pool, &self.action.condition_keys)
+        let body = self.body;
+        slice(&body.key_pool, &self.action.condition_keys)
             .iter()
-            .filter_map(move |&i| service.condition_keys.get(usize::from(i)))
+            .filter_map(move |&i| body.condition_keys.get(usize::from(i)))
     }
 
     /// Actions IAM also needs for this one to succeed (`service:Name` strings).
     pub fn dependent_actions(&self) -> &'a [&'static str] {
-        slice(&self.service.dependent_pool, &self.action.dependent_actions)
+        slice(&self.body.dependent_pool, &self.action.dependent_actions)
     }
 }
 
@@ -244,33 +262,58 @@ fn slice<'a, T>(pool: &'a [T], range: &Range<u32>) -> &'a [T] {
         .unwrap_or(&[])
 }
 
-/// Compare as IAM does: ASCII case-insensitively.
+/// Compare as IAM does: ASCII case-insensitively. (A plain loop: this runs inside every binary
+/// search step.)
 pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
-    a.bytes()
-        .map(|c| c.to_ascii_lowercase())
-        .cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i < n {
+        let (x, y) = (a[i].to_ascii_lowercase(), b[i].to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+        i += 1;
+    }
+    a.len().cmp(&b.len())
 }
 
 impl Service {
-    /// Look up an action by name, case-insensitively.
-    pub fn action(&self, name: &str) -> Option<ActionRef<'_>> {
-        self.actions
-            .binary_search_by(|a| cmp_ignore_case(a.name, name))
-            .ok()
-            .map(|i| self.action_at(i))
+    fn body(&self) -> &ServiceBody {
+        // A catalogue from a file was fully validated on load and the embedded one by the
+        // tests, so the error arm only guards against a defect; it degrades to an empty service.
+        match self.body.get_or_init(|| parse_records(self.records)) {
+            Ok(body) => body,
+            Err(_) => &EMPTY_BODY,
+        }
     }
 
-    fn action_at(&self, index: usize) -> ActionRef<'_> {
-        ActionRef {
-            service: self,
-            action: &self.actions[index],
+    fn check(&self) -> Result<(), (usize, String)> {
+        match self.body.get_or_init(|| parse_records(self.records)) {
+            Ok(_) => Ok(()),
+            Err(e) => Err((self.records_offset, e.clone())),
         }
+    }
+
+    /// Look up an action by name, case-insensitively.
+    pub fn action(&self, name: &str) -> Option<ActionRef<'_>> {
+        let body = self.body();
+        body.actions
+            .binary_search_by(|a| cmp_ignore_case(a.name, name))
+            .ok()
+            .map(|i| ActionRef {
+                service: self,
+                body,
+                action: &body.actions[i],
+            })
     }
 
     /// All actions, sorted case-insensitively by name.
     pub fn actions(&self) -> impl ExactSizeIterator<Item = ActionRef<'_>> + '_ {
-        self.actions.iter().map(move |action| ActionRef {
+        let body = self.body();
+        body.actions.iter().map(move |action| ActionRef {
             service: self,
+            body,
             action,
         })
     }
@@ -280,10 +323,11 @@ impl Service {
         &'s self,
         prefix: &'s str,
     ) -> impl Iterator<Item = ActionRef<'s>> + 's {
-        let start = self
+        let body = self.body();
+        let start = body
             .actions
             .partition_point(|a| cmp_ignore_case(a.name, prefix) == Ordering::Less);
-        self.actions[start..]
+        body.actions[start..]
             .iter()
             .take_while(move |a| {
                 a.name.len() >= prefix.len()
@@ -291,17 +335,18 @@ impl Service {
             })
             .map(move |action| ActionRef {
                 service: self,
+                body,
                 action,
             })
     }
 
     pub fn resource_types(&self) -> &[ResourceType] {
-        &self.resource_types
+        &self.body().resource_types
     }
 
     /// Look up a resource type by name, case-insensitively.
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        self.resource_types
+        self.resource_types()
             .iter()
             .find(|rt| rt.name.eq_ignore_ascii_case(name))
     }
@@ -311,26 +356,28 @@ impl Service {
         &'a self,
         resource_type: &'a ResourceType,
     ) -> impl Iterator<Item = &'a ConditionKey> + 'a {
+        let keys = &self.body().condition_keys;
         resource_type
             .condition_keys
             .iter()
-            .filter_map(move |&i| self.condition_keys.get(usize::from(i)))
+            .filter_map(move |&i| keys.get(usize::from(i)))
     }
 
     /// Every condition key the service mentions; the service's own list has `declared == true`.
     pub fn condition_keys(&self) -> &[ConditionKey] {
-        &self.condition_keys
+        &self.body().condition_keys
     }
 
     /// Find a condition key of this service matching a key as written in a policy.
     pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
-        self.condition_keys.iter().find(|k| k.matches(key))
+        self.condition_keys().iter().find(|k| k.matches(key))
     }
 }
 
 /// The whole catalogue.
 #[derive(Debug)]
 pub struct Catalog {
+    text: &'static str,
     stamp: Vec<&'static str>,
     global_condition_keys: Vec<ConditionKey>,
     /// Sorted by lower-cased prefix.
@@ -341,7 +388,8 @@ static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
 static ACTIVE: OnceLock<Catalog> = OnceLock::new();
 
 impl Catalog {
-    /// The catalogue compiled into the binary, parsed on first call.
+    /// The catalogue compiled into the binary. The first call indexes the services (a scan for
+    /// service records); each service's records are parsed when first used.
     pub fn embedded() -> &'static Catalog {
         EMBEDDED.get_or_init(|| {
             // The embedded text is generated and checked by this crate's tests; failing to parse
@@ -350,14 +398,15 @@ impl Catalog {
         })
     }
 
-    /// Load a catalogue in the same format (for `--iam-data FILE`).
+    /// Load a catalogue in the same format (for `--iam-data FILE`), validating every record.
     pub fn from_file(path: &Path) -> Result<Catalog, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read IAM catalogue {}: {e}", path.display()))?;
         Catalog::parse_owned(text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// Parse catalogue text that is not `'static`; the text is kept for the rest of the process.
+    /// Parse and fully validate catalogue text that is not `'static`; the text is kept for the
+    /// rest of the process.
     pub fn parse_owned(text: String) -> Result<Catalog, String> {
         // Check cheaply before leaking, so a wrong file costs no memory.
         if !text.starts_with(FORMAT_HEADER) {
@@ -365,7 +414,34 @@ impl Catalog {
                 "not an IAM catalogue (expected first line `{FORMAT_HEADER}`)"
             ));
         }
-        Catalog::parse(Box::leak(text.into_boxed_str()))
+        let catalog = Catalog::parse(Box::leak(text.into_boxed_str()))?;
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    /// Parse every service's records now, reporting the first malformed one with its line.
+    pub fn validate(&self) -> Result<(), String> {
+        for service in &self.services {
+            if let Err((offset, message)) = service.check() {
+                let line = self.line_at(offset, &message);
+                let message = message
+                    .split_once(": ")
+                    .map_or(message.as_str(), |(_, m)| m);
+                return Err(format!("line {line}: {message}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn line_at(&self, records_offset: usize, message: &str) -> usize {
+        // Record errors carry their line within the service as "record N: …".
+        let within = message
+            .strip_prefix("record ")
+            .and_then(|m| m.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(1);
+        let before = self.text.get(..records_offset).unwrap_or_default();
+        before.matches('\n').count() + within
     }
 
     /// Choose the catalogue for this run (e.g. from `--iam-data`). Must be called before the
@@ -408,8 +484,9 @@ impl Catalog {
         self.action(service, name)
     }
 
+    /// Number of actions in all services (parses every service).
     pub fn action_count(&self) -> usize {
-        self.services.iter().map(|s| s.actions.len()).sum()
+        self.services.iter().map(|s| s.actions().len()).sum()
     }
 
     /// AWS global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, …).
@@ -427,159 +504,194 @@ impl Catalog {
         self.service(prefix)?.condition_key(key)
     }
 
-    /// Parse catalogue text (see `rules/README.md` for the format).
+    /// Index catalogue text (see `rules/README.md` for the format): header, global keys and the
+    /// service records are read now; each service's own records when it is first used (call
+    /// [`Catalog::validate`] to check them all at once).
     pub fn parse(text: &'static str) -> Result<Catalog, String> {
-        let mut lines = text.lines().enumerate();
-        match lines.next() {
-            Some((_, first)) if first.trim_end() == FORMAT_HEADER => {}
+        let mut rest = match text.split_once('\n') {
+            Some((first, rest)) if first.trim_end() == FORMAT_HEADER => rest,
+            None if text.trim_end() == FORMAT_HEADER => "",
             _ => {
                 return Err(format!(
                     "not an IAM catalogue (expected first line `{FORMAT_HEADER}`)"
                 ))
             }
-        }
+        };
         let mut catalog = Catalog {
+            text,
             stamp: Vec::new(),
             global_condition_keys: Vec::new(),
             services: Vec::with_capacity(480),
         };
-        for (index, line) in lines {
+        while !rest.is_empty() {
+            let line_offset = text.len() - rest.len();
+            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            rest = after;
             let line = line.strip_suffix('\r').unwrap_or(line);
-            catalog
-                .parse_line(line)
-                .map_err(|e| format!("line {}: {e}", index + 1))?;
+            // Line numbers are only needed on error, so they are counted only then.
+            let at = |e: String| {
+                format!(
+                    "line {}: {e}",
+                    text[..line_offset].matches('\n').count() + 1
+                )
+            };
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(comment) = line.strip_prefix('#') {
+                catalog.stamp.push(comment);
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let kind = fields.next().unwrap_or_default();
+            let mut field = |what: &str| {
+                fields
+                    .next()
+                    .ok_or_else(|| at(format!("`{kind}` record lacks its {what} field")))
+            };
+            match kind {
+                "G" => {
+                    let name = field("key")?;
+                    let value_type = field("type")?;
+                    catalog.global_condition_keys.push(ConditionKey {
+                        name,
+                        value_type,
+                        declared: true,
+                    });
+                }
+                "S" => {
+                    let prefix = field("prefix")?;
+                    let name = field("name")?;
+                    let origin = parse_origin(field("origin")?).map_err(at)?;
+                    if prefix.is_empty() {
+                        return Err(at("empty service prefix".into()));
+                    }
+                    // The service's records run up to the next service record.
+                    let end = if rest.starts_with("S\t") {
+                        0
+                    } else {
+                        rest.find("\nS\t").map_or(rest.len(), |i| i + 1)
+                    };
+                    let (records, after) = rest.split_at(end);
+                    let records_offset = text.len() - rest.len();
+                    rest = after;
+                    catalog.services.push(Service {
+                        prefix,
+                        name,
+                        origin,
+                        records,
+                        records_offset,
+                        body: OnceLock::new(),
+                    });
+                }
+                "K" | "R" | "A" => {
+                    return Err(at(format!("`{kind}` record before the first `S` record")))
+                }
+                other => return Err(at(format!("unknown record kind `{other}`"))),
+            }
         }
-        for service in &mut catalog.services {
-            // Cheap when already sorted (as generated); makes hand-edited files work too.
-            service
-                .actions
-                .sort_by(|a, b| cmp_ignore_case(a.name, b.name));
-        }
+        // Cheap when already sorted (as generated); makes hand-edited files work too.
         catalog
             .services
             .sort_by(|a, b| cmp_ignore_case(a.prefix, b.prefix));
         Ok(catalog)
     }
+}
 
-    fn parse_line(&mut self, line: &'static str) -> Result<(), String> {
-        if line.is_empty() {
-            return Ok(());
+/// Parse the `K`/`R`/`A` records of one service. Errors say "record N: …" with N the line
+/// within `records` (1-based), which [`Catalog::validate`] turns into a file line.
+fn parse_records(records: &'static str) -> Result<ServiceBody, String> {
+    let mut body = ServiceBody::default();
+    for (index, line) in records.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
         }
-        if let Some(comment) = line.strip_prefix('#') {
-            self.stamp.push(comment);
-            return Ok(());
-        }
-        let mut fields = line.split('\t');
-        let kind = fields.next().unwrap_or_default();
-        let mut field = |what: &str| {
-            fields
-                .next()
-                .ok_or_else(|| format!("`{kind}` record lacks its {what} field"))
-        };
-        if kind == "S" {
-            let prefix = field("prefix")?;
-            let name = field("name")?;
-            let origin = parse_origin(field("origin")?)?;
-            if prefix.is_empty() {
-                return Err("empty service prefix".into());
-            }
-            self.services.push(Service {
-                prefix,
-                name,
-                origin,
-                condition_keys: Vec::new(),
-                resource_types: Vec::new(),
-                actions: Vec::new(),
-                resource_pool: Vec::new(),
-                key_pool: Vec::new(),
-                dependent_pool: Vec::new(),
-            });
-            return Ok(());
-        }
-        if kind == "G" {
+        parse_record(&mut body, line).map_err(|e| format!("record {}: {e}", index + 1))?;
+    }
+    body.actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+    Ok(body)
+}
+
+fn parse_record(service: &mut ServiceBody, line: &'static str) -> Result<(), String> {
+    let mut fields = line.split('\t');
+    let kind = fields.next().unwrap_or_default();
+    let mut field = |what: &str| {
+        fields
+            .next()
+            .ok_or_else(|| format!("`{kind}` record lacks its {what} field"))
+    };
+    match kind {
+        "K" => {
             let name = field("key")?;
             let value_type = field("type")?;
-            self.global_condition_keys.push(ConditionKey {
+            let declared = field("declared")? == "1";
+            service.condition_keys.push(ConditionKey {
                 name,
                 value_type,
-                declared: true,
+                declared,
             });
-            return Ok(());
         }
-        let Some(service) = self.services.last_mut() else {
-            return Err(format!("`{kind}` record before the first `S` record"));
-        };
-        match kind {
-            "K" => {
-                let name = field("key")?;
-                let value_type = field("type")?;
-                let declared = field("declared")? == "1";
-                service.condition_keys.push(ConditionKey {
-                    name,
-                    value_type,
-                    declared,
-                });
-            }
-            "R" => {
-                let name = field("name")?;
-                let origin = parse_origin(field("origin")?)?;
-                let arns = field("ARN formats")?;
-                let keys = field("condition keys")?;
-                let condition_keys =
-                    parse_indexes(keys, service.condition_keys.len(), "condition key")?;
-                service.resource_types.push(ResourceType {
-                    name,
-                    origin,
-                    arn_formats: arns.split('|').filter(|a| !a.is_empty()).collect(),
-                    condition_keys,
-                });
-            }
-            "A" => {
-                let name = field("name")?;
-                let level = field("access level")?;
-                let access_level = AccessLevel::from_code(level)
-                    .ok_or_else(|| format!("unknown access level `{level}`"))?;
-                let origin = parse_origin(field("origin")?)?;
-                let resources = field("resources")?;
-                let keys = field("condition keys")?;
-                let deps = field("dependent actions")?;
-                if name.is_empty() {
-                    return Err("empty action name".into());
-                }
-                let start = pool_len(service.resource_pool.len())?;
-                for item in resources.split(',').filter(|s| !s.is_empty()) {
-                    let (index, required) = match item.strip_suffix('!') {
-                        Some(index) => (index, true),
-                        None => (item, false),
-                    };
-                    let index = parse_index(index, service.resource_types.len(), "resource type")?;
-                    service.resource_pool.push(ResourceSlot { index, required });
-                }
-                let resources = start..pool_len(service.resource_pool.len())?;
-                let start = pool_len(service.key_pool.len())?;
-                for item in keys.split(',').filter(|s| !s.is_empty()) {
-                    let index = parse_index(item, service.condition_keys.len(), "condition key")?;
-                    service.key_pool.push(index);
-                }
-                let condition_keys = start..pool_len(service.key_pool.len())?;
-                let start = pool_len(service.dependent_pool.len())?;
-                service
-                    .dependent_pool
-                    .extend(deps.split(',').filter(|s| !s.is_empty()));
-                let dependent_actions = start..pool_len(service.dependent_pool.len())?;
-                service.actions.push(Action {
-                    name,
-                    access_level,
-                    origin,
-                    resources,
-                    condition_keys,
-                    dependent_actions,
-                });
-            }
-            other => return Err(format!("unknown record kind `{other}`")),
+        "R" => {
+            let name = field("name")?;
+            let origin = parse_origin(field("origin")?)?;
+            let arns = field("ARN formats")?;
+            let keys = field("condition keys")?;
+            let condition_keys =
+                parse_indexes(keys, service.condition_keys.len(), "condition key")?;
+            service.resource_types.push(ResourceType {
+                name,
+                origin,
+                arn_formats: arns.split('|').filter(|a| !a.is_empty()).collect(),
+                condition_keys,
+            });
         }
-        Ok(())
+        "A" => {
+            let name = field("name")?;
+            let level = field("access level")?;
+            let access_level = AccessLevel::from_code(level)
+                .ok_or_else(|| format!("unknown access level `{level}`"))?;
+            let origin = parse_origin(field("origin")?)?;
+            let resources = field("resources")?;
+            let keys = field("condition keys")?;
+            let deps = field("dependent actions")?;
+            if name.is_empty() {
+                return Err("empty action name".into());
+            }
+            let start = pool_len(service.resource_pool.len())?;
+            for item in resources.split(',').filter(|s| !s.is_empty()) {
+                let (index, required) = match item.strip_suffix('!') {
+                    Some(index) => (index, true),
+                    None => (item, false),
+                };
+                let index = parse_index(index, service.resource_types.len(), "resource type")?;
+                service.resource_pool.push(ResourceSlot { index, required });
+            }
+            let resources = start..pool_len(service.resource_pool.len())?;
+            let start = pool_len(service.key_pool.len())?;
+            for item in keys.split(',').filter(|s| !s.is_empty()) {
+                let index = parse_index(item, service.condition_keys.len(), "condition key")?;
+                service.key_pool.push(index);
+            }
+            let condition_keys = start..pool_len(service.key_pool.len())?;
+            let start = pool_len(service.dependent_pool.len())?;
+            service
+                .dependent_pool
+                .extend(deps.split(',').filter(|s| !s.is_empty()));
+            let dependent_actions = start..pool_len(service.dependent_pool.len())?;
+            service.actions.push(Action {
+                name,
+                access_level,
+                origin,
+                resources,
+                condition_keys,
+                dependent_actions,
+            });
+        }
+        "S" | "G" => return Err(format!("`{kind}` record inside a service")),
+        other => return Err(format!("unknown record kind `{other}`")),
     }
+    Ok(())
 }
 
 fn pool_len(len: usize) -> Result<u32, String> {
@@ -643,15 +755,22 @@ A\tlistall\tU\tc\t\t\t\n";
 
     #[test]
     fn rejects_malformed_records_with_line_numbers() {
+        let checked = |text: &str| {
+            Catalog::parse_owned(text.to_string())
+                .map(|c| c.action_count())
+                .unwrap_err()
+        };
         let bad = SMALL.replace("\t0!\t0\tzz", "\t7!\t0\tzz");
-        let err = Catalog::parse(Box::leak(bad.into_boxed_str())).unwrap_err();
-        assert_eq!(err, "line 8: bad resource type index `7`");
-        assert!(Catalog::parse("hello").is_err());
-        let err = Catalog::parse("#cfn-policy-lint iam-catalog 1\nA\tX\tW\ti\t\t\t\n").unwrap_err();
-        assert!(err.contains("before the first `S`"), "{err}");
-        let err = Catalog::parse("#cfn-policy-lint iam-catalog 1\nS\tx\tX\ti\nA\tX\tQ\ti\t\t\t\n")
-            .unwrap_err();
-        assert_eq!(err, "line 3: unknown access level `Q`");
+        // Indexing alone does not look inside services; validation does.
+        assert!(Catalog::parse(Box::leak(bad.clone().into_boxed_str())).is_ok());
+        assert_eq!(checked(&bad), "line 8: bad resource type index `7`");
+        assert!(checked("hello").starts_with("not an IAM catalogue"));
+        let err = checked("#cfn-policy-lint iam-catalog 1\nA\tX\tW\ti\t\t\t\n");
+        assert_eq!(err, "line 2: `A` record before the first `S` record");
+        let err = checked("#cfn-policy-lint iam-catalog 1\n#c\nS\tx\tX\ti\nA\tX\tQ\ti\t\t\t\n");
+        assert_eq!(err, "line 4: unknown access level `Q`");
+        let err = checked("#cfn-policy-lint iam-catalog 1\nS\tx\tX\ti\nS\ty\tY\n");
+        assert_eq!(err, "line 3: `S` record lacks its origin field");
     }
 
     #[test]

@@ -16,8 +16,8 @@ pub struct ManagedPolicy {
     pub name: &'static str,
     /// IAM path: `/`, `/service-role/`, `/aws-service-role/`, `/job-function/`, …
     pub path: &'static str,
-    /// Action patterns of the `Action` elements of its Allow statements, in document order.
-    pub actions: Vec<&'static str>,
+    /// Comma-joined; split on demand by [`ManagedPolicy::actions`].
+    actions: &'static str,
     /// An Allow statement uses `NotAction`, so `actions` misses what that statement grants.
     pub has_not_action: bool,
     /// The policy has a Deny statement that `actions` does not subtract.
@@ -29,6 +29,16 @@ pub struct ManagedPolicy {
 }
 
 impl ManagedPolicy {
+    /// Action patterns of the `Action` elements of its Allow statements, in document order.
+    pub fn actions(&self) -> impl Iterator<Item = &'static str> {
+        self.actions.split(',').filter(|a| !a.is_empty())
+    }
+
+    /// Whether the policy lists exactly this action pattern (as written, e.g. `ssm:*`).
+    pub fn lists_action(&self, pattern: &str) -> bool {
+        self.actions().any(|a| a == pattern)
+    }
+
     /// The policy's ARN in the `aws` partition.
     pub fn arn(&self) -> String {
         format!("{ARN_PREFIX}{}{}", self.path, self.name)
@@ -66,8 +76,14 @@ fn parse(text: &'static str) -> Result<Vec<ManagedPolicy>, String> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let fields: Vec<&'static str> = line.split('\t').collect();
-        let [kind, path, name, flags, actions] = fields[..] else {
+        let mut fields = line.splitn(5, '\t');
+        let (Some(kind), Some(path), Some(name), Some(flags), Some(actions)) = (
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+            fields.next(),
+        ) else {
             return Err(format!("line {}: expected 5 fields", index + 1));
         };
         if kind != "P" || name.is_empty() || !path.starts_with('/') || !path.ends_with('/') {
@@ -76,7 +92,7 @@ fn parse(text: &'static str) -> Result<Vec<ManagedPolicy>, String> {
         out.push(ManagedPolicy {
             name,
             path,
-            actions: actions.split(',').filter(|a| !a.is_empty()).collect(),
+            actions,
             has_not_action: flags.contains('N'),
             has_deny: flags.contains('D'),
             has_condition: flags.contains('C'),
@@ -154,7 +170,7 @@ mod tests {
         assert!(parse("#cfn-policy-lint aws-managed-policies 1\nP\tx\tX\t-\ta:b\n").is_err());
         let ok =
             parse("#cfn-policy-lint aws-managed-policies 1\nP\t/x/\tX\tND\ta:b,c:*\n").unwrap();
-        assert_eq!(ok[0].actions, ["a:b", "c:*"]);
+        assert_eq!(ok[0].actions().collect::<Vec<_>>(), ["a:b", "c:*"]);
         assert!(ok[0].has_not_action && ok[0].has_deny && !ok[0].has_condition);
         assert_eq!(ok[0].arn(), "arn:aws:iam::aws:policy/x/X");
     }
