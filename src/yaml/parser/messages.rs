@@ -21,8 +21,6 @@ pub(super) fn explain(
         if matches!(
             kind,
             ErrorKind::InvalidColonPlacement
-                | ErrorKind::ExpectedFlowMappingSeparator
-                | ErrorKind::ExpectedFlowSequenceSeparator
                 | ErrorKind::MappingValueNotAllowed
                 | ErrorKind::BlockEntryInFlowCollection
                 | ErrorKind::BlockSequenceEntryNotAllowed
@@ -49,14 +47,28 @@ pub(super) fn explain(
             });
         }
     }
+    if matches!(
+        kind,
+        ErrorKind::SimpleKeyExpected
+            | ErrorKind::InvalidSimpleKey
+            | ErrorKind::MappingValueNotAllowed
+            | ErrorKind::ExpectedBlockMappingKey
+    ) {
+        if let Some((line, key)) = key_without_space(text, at) {
+            let name = key.split(':').next().unwrap_or_default();
+            help = Some(format!(
+                "line {line} reads `{key}`, which YAML takes as plain text, not a key: write \
+                 `{name}:` followed by a space or a line break"
+            ));
+        }
+    }
     if looks_like_jinja(text) {
-        let note =
+        // Template sources fail on their placeholders; advice about YAML would mislead.
+        help = Some(
             "this file contains Jinja/cookiecutter placeholders (`{{ }}`, `{% %}`, `{# #}`); \
-                    render it first and lint the result";
-        help = Some(match help {
-            Some(h) => format!("{note}. {h}"),
-            None => note.to_string(),
-        });
+             render it first and lint the result"
+                .into(),
+        );
     }
     let span = match kind {
         ErrorKind::TabInBlockIndentation
@@ -76,6 +88,30 @@ pub(super) fn explain(
         message,
         help,
     }
+}
+
+/// A `Key:value` line (no space after the colon) at or just above byte `at`: the most common
+/// cause of key errors, since YAML reads it as plain text. Returns the 1-based line and the word.
+fn key_without_space(text: &str, at: usize) -> Option<(usize, &str)> {
+    let line_no = text.get(..at)?.bytes().filter(|b| *b == b'\n').count();
+    let lines: Vec<&str> = text.lines().collect();
+    // The error line, then the closest non-blank lines above it.
+    let candidates = (line_no.saturating_sub(2)..=line_no).rev();
+    for n in candidates {
+        let line = lines.get(n)?.trim();
+        let first = line.split_whitespace().next().unwrap_or_default();
+        let Some((key, value)) = first.split_once(':') else {
+            continue;
+        };
+        let key_like = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if key_like && !value.is_empty() && !value.starts_with(':') && !line.starts_with('-') {
+            return Some((n + 1, first));
+        }
+    }
+    None
 }
 
 /// granit reports a tab just after it; point at the line's blank run holding the tab instead.

@@ -220,6 +220,15 @@ fn common_mistakes_get_plain_messages_at_the_right_place() {
 }
 
 #[test]
+fn a_key_without_space_after_its_colon_is_named() {
+    let text = "Resources:\n  Mapping:curc\n    Type: X\n";
+    let e = err(text);
+    let help = e.help.unwrap();
+    assert!(help.contains("line 2 reads `Mapping:curc`"), "{help}");
+    assert!(help.contains("`Mapping:` followed by a space"), "{help}");
+}
+
+#[test]
 fn json_errors_are_worded_for_json() {
     let text = "{\n  \"A\": 1\n  \"B\": 2\n}";
     let e = err(text);
