@@ -110,6 +110,10 @@ macro_rules! declare_rule {
 pub fn registry() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         // yaml
+        &yaml::YamlSyntax,
+        &yaml::DuplicateKey,
+        &yaml::YamlAlias,
+        &yaml::JsonNotStrict,
         // template
         &template::UnknownTag,
         &template::UndefinedReference,
