@@ -1,5 +1,8 @@
 //! Rules of the `yaml` family: one file per rule.
 
+pub mod inconsistent_indentation;
+pub mod tab_indentation;
+
 use crate::diagnostic::Diagnostic;
 use crate::yaml::ParseError;
 
