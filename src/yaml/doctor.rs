@@ -40,7 +40,13 @@ pub struct DoctorReport {
 pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
     let _ = error;
     let lines = lines::scan(&source.text);
-    let layout = structure::rebuild(&lines);
+    let mut layout = structure::rebuild(&lines);
+    if is_templated(&source.text, &lines) {
+        // Jinja and similar sources are not YAML until rendered; their indentation is only
+        // judged after rendering. Tabs are still tabs.
+        layout.misplaced.clear();
+        layout.shift.iter_mut().for_each(|s| *s = 0);
+    }
     let rewrite = repair::rewrite(&source.text, &lines, &layout.shift);
 
     // Each changed line's edit belongs to one diagnostic, so that applying every fix yields the
@@ -86,6 +92,14 @@ pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
         map: rewrite.map,
     });
     DoctorReport { findings, repair }
+}
+
+/// Whether any line starts with a template-engine statement (`{% … %}`, `{# … #}`).
+fn is_templated(text: &str, lines: &[Line]) -> bool {
+    lines.iter().any(|l| {
+        let content = text.get(l.ws_end..l.end).unwrap_or_default();
+        content.starts_with("{%") || content.starts_with("{#")
+    })
 }
 
 /// Groups of tab-indented lines with nothing but blank or comment lines between them.

@@ -273,7 +273,11 @@ fn classify(text: &str, line: &mut Line, mode: &mut Mode, opener_col: &mut Optio
         }
     }
 
+    // Jinja statements and comments (`{% if %}`, `{# #}`) in templated sources vanish when the
+    // template is rendered: they say nothing about indentation.
+    let jinja = content.starts_with(b"{%") || content.starts_with(b"{#");
     if line.is_blank()
+        || jinja
         || content.first() == Some(&b'#')
         || (line.col == 0 && content.first() == Some(&b'%'))
     {
@@ -293,9 +297,15 @@ fn classify(text: &str, line: &mut Line, mode: &mut Mode, opener_col: &mut Optio
         .unwrap_or_else(|| opener_col.unwrap_or(line.col.saturating_sub(1)));
     line.nodes = nodes;
     line.value = value;
-    *opener_col = None;
+    if !(value == Value::Opens && line.nodes.is_empty()) {
+        *opener_col = None;
+    }
     match value {
-        Value::Opens => *opener_col = line.nodes.last().map(|n| n.col),
+        Value::Opens => {
+            if let Some(n) = line.nodes.last() {
+                *opener_col = Some(n.col);
+            }
+        }
         Value::Plain => *mode = Mode::Plain { owner_col: owner },
         Value::BlockScalar { explicit_indent } => {
             *mode = Mode::BlockScalar {

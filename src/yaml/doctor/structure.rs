@@ -109,8 +109,12 @@ impl Sim {
             _ => return 0,
         }
         let Some(first) = line.first() else {
-            // A scalar or flow value on its own line: it fills the pending value, if any.
-            self.pending = None;
+            // A scalar or flow value on its own line fills the pending value; a lone tag or
+            // anchor (`!Join`) only decorates it, and the value's block may start at any column
+            // deeper than its key, even left of the tag.
+            if line.value != Value::Opens {
+                self.pending = None;
+            }
             return 0;
         };
         let col = shifted(first.col, shift);
@@ -304,6 +308,13 @@ mod tests {
     #[test]
     fn valid_nesting_has_no_misplacements() {
         let text = "a:\n  b:\n  - x\n  - y: 1\n    z:\n      - q\n  c: |\n   text\n d\n";
+        let layout = rebuild(&scan(text));
+        assert!(layout.misplaced.is_empty(), "{:?}", layout.misplaced);
+    }
+
+    #[test]
+    fn lone_tag_line_keeps_the_value_open() {
+        let text = "Resource:\n      !Join\n    - ''\n    - - a\n      - b\nNext: 1\n";
         let layout = rebuild(&scan(text));
         assert!(layout.misplaced.is_empty(), "{:?}", layout.misplaced);
     }
