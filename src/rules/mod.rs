@@ -110,8 +110,12 @@ macro_rules! declare_rule {
 pub fn registry() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         // yaml
-        &yaml::tab_indentation::TabIndentation,
-        &yaml::inconsistent_indentation::InconsistentIndentation,
+        &yaml::YamlSyntax,
+        &yaml::DuplicateKey,
+        &yaml::YamlAlias,
+        &yaml::TabIndentation,
+        &yaml::InconsistentIndentation,
+        &yaml::JsonNotStrict,
         // template
         // iam
         // purpose
