@@ -113,6 +113,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &yaml::YamlSyntax,
         &yaml::DuplicateKey,
         &yaml::YamlAlias,
+        &yaml::TabIndentation,
+        &yaml::InconsistentIndentation,
         &yaml::JsonNotStrict,
         // template
         &template::UnknownTag,
