@@ -47,7 +47,8 @@ pub fn render(
             writeln!(out)?;
         }
     }
-    if !opts.quiet {
+    // With no file checked the CLI explains why on stderr; "No problems in 0 files" would mislead.
+    if !opts.quiet && !reports.is_empty() {
         let sentence = Summary::of(reports).sentence();
         if opts.color {
             writeln!(out, "\x1b[1m{sentence}\x1b[0m")?;
