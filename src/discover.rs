@@ -64,7 +64,7 @@ pub fn discover(paths: &[PathBuf]) -> (Vec<Candidate>, Vec<DiscoverError>) {
             Ok(meta) if meta.is_dir() => walk(path, &mut candidates, &mut errors),
             Ok(_) => candidates.push(Candidate {
                 path: path.clone(),
-                display: path.display().to_string(),
+                display: display_path(path),
                 origin: Origin::Explicit,
             }),
         }
@@ -112,10 +112,25 @@ fn walk(root: &Path, candidates: &mut Vec<Candidate>, errors: &mut Vec<DiscoverE
         if has_template_extension(path) {
             candidates.push(Candidate {
                 path: path.to_path_buf(),
-                display: path.display().to_string(),
+                display: display_path(path),
                 origin: Origin::Walked,
             });
         }
+    }
+}
+
+/// The path as shown in output: as found, minus a leading `./` (which walking `.` adds and
+/// which GitHub annotations and editors do not expect).
+pub fn display_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    let mut rest = text.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped.trim_start_matches('/');
+    }
+    if rest.is_empty() {
+        text
+    } else {
+        rest.to_string()
     }
 }
 
@@ -333,6 +348,14 @@ mod tests {
         assert_eq!(found[0].origin, Origin::Explicit);
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "no such file or directory");
+    }
+
+    #[test]
+    fn display_paths_drop_a_leading_dot_slash() {
+        assert_eq!(display_path(Path::new("./a/b.yaml")), "a/b.yaml");
+        assert_eq!(display_path(Path::new("././a.yaml")), "a.yaml");
+        assert_eq!(display_path(Path::new("../a.yaml")), "../a.yaml");
+        assert_eq!(display_path(Path::new("/abs/a.yaml")), "/abs/a.yaml");
     }
 
     #[cfg(unix)]
