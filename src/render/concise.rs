@@ -10,7 +10,7 @@ pub fn render(reports: &[FileReport], out: &mut impl Write) -> io::Result<()> {
         for d in &report.diagnostics {
             let (start, _) = positions(&report.source, d.span);
             // A message is one line by contract; a stray newline would break line-based tools.
-            let message = d.message.replace(['\r', '\n'], " ");
+            let message = super::message_text(d).replace(['\r', '\n'], " ");
             writeln!(
                 out,
                 "{}:{}:{}: {}[{} {}] {}",

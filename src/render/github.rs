@@ -15,7 +15,7 @@ pub fn render(reports: &[FileReport], out: &mut impl Write) -> io::Result<()> {
                 Severity::Warning => "warning",
                 Severity::Info => "notice",
             };
-            let mut message = d.message.clone();
+            let mut message = super::message_text(d);
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
                 message.push_str(help);

@@ -6,7 +6,7 @@
 //! the file's [`LineIndex`](crate::source::LineIndex) instead of miette's own scan from the start
 //! of the file for every label.
 
-use super::{clamp, RenderOptions, Summary};
+use super::{clamp, RenderOptions, Summary, AFTER_REPAIR_NOTE};
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{floor_char_boundary, SourceFile};
@@ -16,9 +16,6 @@ use miette::{
 };
 use std::fmt;
 use std::io::{self, Write};
-
-pub const AFTER_REPAIR_NOTE: &str =
-    "found after repairing the indentation: fix the indentation findings first";
 
 pub fn render(
     reports: &[FileReport],
@@ -73,7 +70,11 @@ impl fmt::Debug for View<'_> {
 
 impl fmt::Display for View<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.d.message)?;
+        if self.d.after_repair {
+            write!(f, " {AFTER_REPAIR_NOTE}")?;
+        }
+        Ok(())
     }
 }
 
@@ -93,16 +94,10 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let note = self
-            .d
-            .after_repair
-            .then(|| format!("note: {AFTER_REPAIR_NOTE}"));
-        match (&self.d.help, note) {
-            (Some(help), Some(note)) => Some(Box::new(format!("{help}\n{note}"))),
-            (Some(help), None) => Some(Box::new(help)),
-            (None, Some(note)) => Some(Box::new(note)),
-            (None, None) => None,
-        }
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -262,7 +257,7 @@ T002 utf8-col
             diagnostics: vec![d],
         }];
         let text = render_to_string(&reports, &RenderOptions::default());
-        assert!(text.contains(AFTER_REPAIR_NOTE), "{text}");
+        assert!(text.contains(&format!("× m {AFTER_REPAIR_NOTE}")), "{text}");
     }
 
     #[test]

@@ -11,6 +11,19 @@ pub mod github;
 pub mod human;
 pub mod json;
 
+/// Appended to the message of a finding made on the indentation doctor's repaired text: its
+/// position is mapped back, but it may go away once the indentation is fixed.
+pub const AFTER_REPAIR_NOTE: &str = "(found after repairing the indentation)";
+
+/// The message as text formats print it.
+pub(crate) fn message_text(d: &crate::diagnostic::Diagnostic) -> String {
+    if d.after_repair {
+        format!("{} {AFTER_REPAIR_NOTE}", d.message)
+    } else {
+        d.message.clone()
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// miette reports with source snippets, then a summary line.
