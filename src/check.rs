@@ -63,7 +63,11 @@ struct Analysed {
 }
 
 /// Parse the file; when it does not parse, let the doctor explain why and try its repair.
-fn analyse(source: &SourceFile, settings: &Settings, out: &mut Vec<Diagnostic>) -> Option<Analysed> {
+fn analyse(
+    source: &SourceFile,
+    settings: &Settings,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Analysed> {
     match yaml::parse(&source.text, &settings.parse) {
         Ok(document) => Some(Analysed {
             document,

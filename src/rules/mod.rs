@@ -110,6 +110,10 @@ macro_rules! declare_rule {
 pub fn registry() -> &'static [&'static dyn Rule] {
     static RULES: &[&dyn Rule] = &[
         // yaml
+        &yaml::YamlSyntax,
+        &yaml::DuplicateKey,
+        &yaml::YamlAlias,
+        &yaml::JsonNotStrict,
         // template
         // iam
         // purpose
@@ -142,8 +146,7 @@ impl Selection {
     }
 
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        let selected =
-            self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta));
+        let selected = self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta));
         selected && !self.ignore.iter().any(|s| Self::matches(s, meta))
     }
 
@@ -183,7 +186,12 @@ mod tests {
                 "{} is not kebab-case",
                 m.name
             );
-            for section in ["## What it does", "## Why it matters", "## Example", "## Fix"] {
+            for section in [
+                "## What it does",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(m.docs.contains(section), "{} docs lack `{section}`", m.name);
             }
         }

