@@ -130,7 +130,6 @@ fn a_binary_file_named_explicitly_is_a_problem_not_a_crash() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn clean_stdin_exits_0_and_uses_the_stdin_filename() {
     let out = run_stdin(
         &[
@@ -151,7 +150,6 @@ fn clean_stdin_exits_0_and_uses_the_stdin_filename() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn broken_stdin_exits_1_and_names_the_buffer() {
     let out = run_stdin(
         &[
@@ -177,7 +175,6 @@ fn broken_stdin_exits_1_and_names_the_buffer() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn fail_on_applies_to_process_exit_codes() {
     // Thresholds against lesser severities are unit-tested in `cli::exit_code`; here: the flag
     // reaches it, and a clean file passes even the strictest threshold.
@@ -188,7 +185,6 @@ fn fail_on_applies_to_process_exit_codes() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn colour_is_off_when_piped_and_on_when_forced() {
     let piped = run_stdin(&["check", "-"], BROKEN.as_bytes());
     assert_eq!(code(&piped), 1);
@@ -206,7 +202,6 @@ fn colour_is_off_when_piped_and_on_when_forced() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn quiet_drops_the_summary_line() {
     let loud = run_stdin(&["check", "-"], CLEAN.as_bytes());
     assert_eq!(stdout(&loud), "No problems in 1 file\n");
@@ -215,7 +210,6 @@ fn quiet_drops_the_summary_line() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn an_unreadable_file_among_others_exits_2_but_the_others_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("a.yaml");
@@ -235,7 +229,6 @@ fn an_unreadable_file_among_others_exits_2_but_the_others_are_reported() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn tutorial_json_follows_the_output_contract() {
     let out = run(&["check", "--format", "json", "fixtures/tutorial/policy.yaml"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
@@ -277,7 +270,6 @@ fn tutorial_json_follows_the_output_contract() {
 }
 
 #[test]
-#[ignore = "needs the YAML parser from main"]
 fn walking_a_directory_orders_output_by_path() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["b.yaml", "a.yaml", "sub/c.yml"] {

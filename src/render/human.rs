@@ -29,6 +29,9 @@ pub fn render(
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_urls(false)
+        // Tab-indented templates were written in editors with 8-column tabs; show what the
+        // author saw.
+        .tab_width(8)
         .with_width(opts.width)
         .without_syntax_highlighting();
     let mut text = String::new();
@@ -211,8 +214,8 @@ Y002 tab-indentation
    ·   ───┬──
    ·      ╰── parent key
  3 │     Type: AWS::IAM::ManagedPolicy
- 4 │     Bad: ç1
-   · ────
+ 4 │         Bad: ç1
+   · ────────
    ╰────
   help: indent with spaces
 
@@ -221,8 +224,8 @@ T002 utf8-col
   ☞ after a two-byte char
    ╭─[templates/policy.yaml:4:8]
  3 │     Type: AWS::IAM::ManagedPolicy
- 4 │     Bad: ç1
-   ·           ─
+ 4 │         Bad: ç1
+   ·               ─
    ╰────
 
 1 error, 1 warning, 1 info in 1 of 2 files
