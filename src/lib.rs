@@ -13,5 +13,6 @@ pub mod render;
 pub mod rules;
 pub mod run;
 pub mod source;
+pub mod suggest;
 pub mod template;
 pub mod yaml;

@@ -64,7 +64,7 @@ impl RuleMeta {
 pub struct FileContext<'a> {
     pub source: &'a SourceFile,
     pub document: Option<&'a Document>,
-    pub template: Option<&'a Template>,
+    pub template: Option<&'a Template<'a>>,
     pub repaired: bool,
 }
 
@@ -115,6 +115,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &yaml::YamlAlias,
         &yaml::JsonNotStrict,
         // template
+        &template::UnknownTag,
+        &template::UndefinedReference,
+        &template::UnusedParameter,
+        &template::InvalidTemplateSection,
         // iam
         // purpose
         // project

@@ -1,0 +1,100 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::suggest::closest;
+use crate::template::RefKind;
+use std::collections::HashSet;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a parameter that nothing uses: no `Ref`, no `${Name}` in a `Sub` string, in the
+    /// `Resources`, `Outputs`, `Conditions`, `Rules` or SAM `Globals` sections.
+    ///
+    /// A misspelt reference that undefined-reference traces back to the parameter (`${Bukcet}`
+    /// for `Bucket`) counts as a use, so one typo gives one diagnostic.
+    ///
+    /// A mention in the top-level `Metadata` (such as the console's parameter groups) is not a
+    /// use. Templates whose content partly comes from a macro or `Fn::Transform` are not
+    /// checked, since the macro may use the parameter.
+    ///
+    /// ## Why it matters
+    /// Every parameter is something people deploying the stack must fill in. One that changes
+    /// nothing misleads them, and often shows that a reference to it was misspelt or lost.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Parameters:
+    ///   BucketName:
+    ///     Type: String
+    /// Resources:
+    ///   Bucket:
+    ///     Type: AWS::S3::Bucket
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the parameter where it was meant to be used, or delete it:
+    /// ```yaml
+    /// Resources:
+    ///   Bucket:
+    ///     Type: AWS::S3::Bucket
+    ///     Properties:
+    ///       BucketName: !Ref BucketName
+    /// ```
+    pub struct UnusedParameter {
+        name: "unused-parameter",
+        code: "T003",
+        severity: Warning,
+        family: Template,
+        summary: "A parameter that nothing in the template uses",
+    }
+}
+
+impl Rule for UnusedParameter {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(template) = ctx.template else { return };
+        if template.parameters.is_empty() || template.has_unknown_content() {
+            return;
+        }
+        let references = template.references();
+        let mut used: HashSet<&str> = HashSet::new();
+        let defined: Vec<&str> = template
+            .parameters
+            .iter()
+            .map(|p| p.name)
+            .chain(template.resources.iter().map(|r| r.logical_id))
+            .collect();
+        for r in &references {
+            if !matches!(r.kind, RefKind::Ref | RefKind::SubName) {
+                continue;
+            }
+            used.insert(r.name);
+            // A misspelt use (`${Bukcet}`) is undefined-reference's finding, and its "did you
+            // mean" names this parameter: one mistake, one diagnostic.
+            if !defined.contains(&r.name) && !r.name.starts_with("AWS::") {
+                if let Some(meant) = closest(r.name, defined.iter().copied()) {
+                    used.insert(meant);
+                }
+            }
+        }
+        for p in &template.parameters {
+            if used.contains(p.name) {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    p.key.span,
+                    format!("parameter `{}` is never used", p.name),
+                )
+                .with_help(format!(
+                    "reference it with `!Ref {0}` (or `${{{0}}}` inside a `!Sub`), or delete it",
+                    p.name
+                )),
+            );
+        }
+    }
+}
