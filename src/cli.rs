@@ -377,33 +377,12 @@ fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result
 
 /// The closest rule name, code or family to a mistyped one, if any is close enough.
 fn suggest(typed: &str) -> Option<&'static str> {
-    let typed = typed.to_ascii_lowercase();
     let families = ["yaml", "template", "iam", "purpose", "project"];
     let candidates = rules::registry()
         .iter()
         .flat_map(|r| [r.meta().name, r.meta().code])
         .chain(families);
-    let (best, distance) = candidates
-        .map(|c| (c, edit_distance(&typed, &c.to_ascii_lowercase())))
-        .min_by_key(|(_, d)| *d)?;
-    let allowed = (typed.chars().count() / 3).max(1);
-    (distance <= allowed).then_some(best)
-}
-
-/// Levenshtein distance over Unicode scalar values.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = substitution.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    crate::suggest::closest(typed, candidates)
 }
 
 #[cfg(test)]
@@ -411,17 +390,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("tab-indentaton", "tab-indentation"), 1);
-        assert_eq!(edit_distance("iam", "yaml"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-    }
-
-    #[test]
     fn suggests_families_and_nothing_for_nonsense() {
         assert_eq!(suggest("templte"), Some("template"));
         assert_eq!(suggest("YAML"), Some("yaml"));
         assert_eq!(suggest("zzzzzzzz"), None);
+        assert_eq!(suggest("duplicate-kye"), Some("duplicate-key"));
     }
 
     #[test]
