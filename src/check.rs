@@ -1,17 +1,25 @@
 //! The per-file pipeline: parse (with the indentation doctor's recovery), build the template
 //! model, run the enabled rules, map findings back to the original text, and sort them.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, FileContext, Selection};
 use crate::source::{OffsetMap, SourceFile};
 use crate::template::Template;
 use crate::yaml::{self, doctor, Document, ParseOptions};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// Everything a run needs to know besides the files themselves.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub selection: Selection,
     pub parse: ParseOptions,
+    /// Rule name → severity its findings get instead of the rule's default (configuration).
+    pub severity: BTreeMap<String, Severity>,
+    /// Extra purpose-pack folders from the configuration (absolute or relative to the cwd).
+    pub packs: Vec<PathBuf>,
+    /// Rule name → that rule's options from the configuration's `rules` key.
+    pub rule_options: BTreeMap<String, serde_json::Value>,
 }
 
 /// The findings for one file, in output order.
@@ -48,6 +56,11 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
         diagnostics.extend(found);
     }
     diagnostics.retain(|d| settings.selection.is_enabled_name(d.rule));
+    for d in &mut diagnostics {
+        if let Some(severity) = settings.severity.get(d.rule) {
+            d.severity = *severity;
+        }
+    }
     sort(&source, &mut diagnostics);
     FileReport {
         source,

@@ -6,6 +6,7 @@
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
 use crate::check::Settings;
+use crate::config::{Config, Overrides, Resolver};
 use crate::diagnostic::Severity;
 use crate::render::{self, Format, RenderOptions};
 use crate::rules::{self, Selection};
@@ -14,6 +15,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -41,6 +43,24 @@ pub enum Command {
         /// Rule name (e.g. `tab-indentation`) or code.
         rule: String,
     },
+    /// Show the configuration that applies to a path.
+    Config(ConfigArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Print the effective configuration as YAML.
+    #[arg(long)]
+    pub show: bool,
+    /// Print the JSON Schema of the configuration file.
+    #[arg(long, conflicts_with = "show")]
+    pub schema: bool,
+    /// Use this configuration file instead of looking for `.cfn-policy-lint.yaml`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// File or folder whose configuration to show (default: the current folder).
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -65,9 +85,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub ignore: Vec<String>,
 
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Lowest severity that makes the exit code 1 [default: the configuration's, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Configuration file to use for every checked file, instead of the nearest
+    /// `.cfn-policy-lint.yaml` above each file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// When to colour human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
@@ -194,6 +219,7 @@ pub fn run_with(
         Command::Check(args) => check(args, env, stdin, stdout, stderr),
         Command::Rules => list_rules(stdout).map(|()| EXIT_OK),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
+        Command::Config(args) => show_config(&args, stdout, stderr),
     };
     let result = result.and_then(|code| {
         ignore_broken_pipe(stdout.flush())?;
@@ -218,15 +244,8 @@ fn check(
     stdout: &mut impl Write,
     stderr: &mut impl Write,
 ) -> io::Result<u8> {
-    let selection = Selection {
-        select: args.select,
-        ignore: args.ignore,
-    };
     let mut unknown = false;
-    for (flag, entries) in [
-        ("--select", &selection.select),
-        ("--ignore", &selection.ignore),
-    ] {
+    for (flag, entries) in [("--select", &args.select), ("--ignore", &args.ignore)] {
         for entry in entries {
             if !is_known_rule_entry(entry) {
                 unknown = true;
@@ -251,17 +270,27 @@ fn check(
             PathBuf::from(".")
         });
     }
+    let overrides = Overrides {
+        select: args.select,
+        ignore: args.ignore,
+        fail_on: args.fail_on.map(Severity::from),
+    };
+    let resolver = match Resolver::new(args.config.as_deref(), overrides, Settings::default()) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            writeln!(stderr, "error: invalid configuration: {e}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    let threshold = resolver.fail_on();
     let opts = RunOptions {
-        settings: Settings {
-            selection,
-            ..Settings::default()
-        },
         stdin_filename: args.stdin_filename,
+        resolver: Some(resolver),
         ..RunOptions::default()
     };
     let outcome = run::run(&paths, &opts, stdin);
 
-    let code = exit_code(&outcome, args.fail_on.into());
+    let code = exit_code(&outcome, threshold);
 
     let render_opts = RenderOptions {
         color: env.color(args.color),
@@ -377,12 +406,44 @@ fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result
 
 /// The closest rule name, code or family to a mistyped one, if any is close enough.
 fn suggest(typed: &str) -> Option<&'static str> {
-    let families = ["yaml", "template", "iam", "purpose", "project"];
-    let candidates = rules::registry()
-        .iter()
-        .flat_map(|r| [r.meta().name, r.meta().code])
-        .chain(families);
-    crate::suggest::closest(typed, candidates)
+    crate::config::suggest_rule(typed)
+}
+
+/// `config --show` / `config --schema`.
+fn show_config(args: &ConfigArgs, out: &mut impl Write, err: &mut impl Write) -> io::Result<u8> {
+    if args.schema {
+        let text = serde_json::to_string_pretty(&crate::config::json_schema())?;
+        writeln!(out, "{text}")?;
+        return Ok(EXIT_OK);
+    }
+    if !args.show {
+        writeln!(err, "error: nothing to do: pass `--show` or `--schema`")?;
+        return Ok(EXIT_TROUBLE);
+    }
+    let resolver = Resolver::new(
+        args.config.as_deref(),
+        Overrides::default(),
+        Settings::default(),
+    );
+    let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    let loaded = match resolver.and_then(|r| r.loaded_for(&path)) {
+        Ok(l) => l,
+        Err(e) => {
+            writeln!(err, "error: invalid configuration: {e}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    match &loaded.path {
+        Some(p) => writeln!(out, "# from {}", p.display())?,
+        None => writeln!(
+            out,
+            "# no {} found: built-in defaults",
+            crate::config::FILE_NAME
+        )?,
+    }
+    let config: Config = loaded.config.effective();
+    write!(out, "{}", config.to_yaml())?;
+    Ok(EXIT_OK)
 }
 
 #[cfg(test)]

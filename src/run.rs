@@ -2,13 +2,16 @@
 //! order. Printing and exit codes belong to the CLI; this module only gathers results.
 
 use crate::check::{self, FileReport, Settings};
+use crate::config::{FileSettings, Resolver};
 use crate::discover::{self, Candidate, FileKind, Origin};
 use crate::source::SourceFile;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Files larger than this are not read: no real template comes close (CloudFormation's own
 /// limit is 1 MB), and it bounds the memory an unexpected input can take.
@@ -24,6 +27,8 @@ pub struct RunOptions {
     /// Name used in output for text read from stdin (the path `-`).
     pub stdin_filename: Option<String>,
     pub max_file_size: u64,
+    /// Per-file settings from configuration files; without it every file gets `settings`.
+    pub resolver: Option<Arc<Resolver>>,
 }
 
 impl Default for RunOptions {
@@ -32,7 +37,36 @@ impl Default for RunOptions {
             settings: Settings::default(),
             stdin_filename: None,
             max_file_size: MAX_FILE_SIZE,
+            resolver: None,
         }
+    }
+}
+
+/// The settings for `path`: `Ok(None)` when configuration excludes it, `Err` when its
+/// configuration file is invalid (reported once, against the configuration file).
+fn settings_for<'a>(
+    opts: &'a RunOptions,
+    path: &Path,
+) -> Result<Option<Cow<'a, Settings>>, FileProblem> {
+    let Some(resolver) = &opts.resolver else {
+        return Ok(Some(Cow::Borrowed(&opts.settings)));
+    };
+    match resolver.settings_for(path) {
+        Ok(FileSettings::Check(s)) => Ok(Some(Cow::Owned(s))),
+        Ok(FileSettings::Excluded) => Ok(None),
+        Err(e) => Err(FileProblem {
+            path: std::env::current_dir()
+                .ok()
+                .and_then(|cwd| e.path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+                .unwrap_or_else(|| e.path.clone())
+                .display()
+                .to_string(),
+            message: if e.line == 0 {
+                e.message
+            } else {
+                format!("line {}, column {}: {}", e.line, e.column, e.message)
+            },
+        }),
     }
 }
 
@@ -77,13 +111,21 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
             .stdin_filename
             .clone()
             .unwrap_or_else(|| DEFAULT_STDIN_NAME.to_string());
-        let result = match read_bounded(stdin, opts.max_file_size).and_then(decode) {
-            Ok(text) => check_one(SourceFile::new(name, text), &opts.settings),
-            Err(message) => Err(FileProblem {
-                path: name,
-                message,
-            }),
+        let settings = match settings_for(opts, Path::new(&name)) {
+            Ok(Some(s)) => Ok(s),
+            // Excluding text an editor pipes in by name would surprise; check it anyway.
+            Ok(None) => Ok(Cow::Borrowed(&opts.settings)),
+            Err(problem) => Err(problem),
         };
+        let result = settings.and_then(|settings| {
+            match read_bounded(stdin, opts.max_file_size).and_then(decode) {
+                Ok(text) => check_one(SourceFile::new(name.clone(), text), &settings),
+                Err(message) => Err(FileProblem {
+                    path: name,
+                    message,
+                }),
+            }
+        });
         match result {
             Ok(report) => outcome.reports.push(report),
             Err(problem) => outcome.problems.push(problem),
@@ -105,6 +147,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         .reports
         .sort_by(|a, b| a.source.path.cmp(&b.source.path));
     outcome.problems.sort_by(|a, b| a.path.cmp(&b.path));
+    // An invalid configuration file is reported once, not once per file below it.
+    outcome.problems.dedup();
     outcome
 }
 
@@ -121,6 +165,11 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
         message,
     };
     let walked = candidate.origin == Origin::Walked;
+    let settings = match settings_for(opts, &candidate.path) {
+        Ok(Some(settings)) => settings,
+        Ok(None) => return FileResult::Skipped,
+        Err(problem) => return FileResult::Problem(problem),
+    };
     let bytes = match File::open(&candidate.path)
         .map_err(|e| discover::describe_io_error(&e))
         .and_then(|f| read_bounded(f, opts.max_file_size))
@@ -143,10 +192,7 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
     if walked && discover::classify(&candidate.path, &text) != FileKind::Template {
         return FileResult::Skipped;
     }
-    match check_one(
-        SourceFile::new(candidate.display.clone(), text),
-        &opts.settings,
-    ) {
+    match check_one(SourceFile::new(candidate.display.clone(), text), &settings) {
         Ok(report) => FileResult::Checked(report),
         Err(problem) => FileResult::Problem(problem),
     }
