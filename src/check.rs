@@ -4,6 +4,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, FileContext, Selection};
 use crate::source::{OffsetMap, SourceFile};
+use crate::suppress::Suppressions;
 use crate::template::Template;
 use crate::yaml::{self, doctor, Document, ParseOptions};
 use std::collections::BTreeMap;
@@ -33,9 +34,17 @@ pub struct FileReport {
 pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     let mut diagnostics = Vec::new();
     let analysed = analyse(&source, settings, &mut diagnostics);
-    if let Some(analysed) = &analysed {
+    let suppressions = if let Some(analysed) = &analysed {
         let analysed_source = analysed.repaired_source.as_ref().unwrap_or(&source);
         let template = Template::from_document(&analysed.document);
+        let suppressions = Suppressions::collect(
+            &source,
+            &analysed.document,
+            &template,
+            analysed.map.as_ref(),
+        );
+        // A rule ignored for the whole file is not run on it.
+        let skipped = suppressions.file_wide_rules();
         let ctx = FileContext {
             source: analysed_source,
             document: Some(&analysed.document),
@@ -44,7 +53,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
         };
         let mut found = Vec::new();
         for rule in rules::registry() {
-            if settings.selection.is_enabled(rule.meta()) {
+            let meta = rule.meta();
+            if settings.selection.is_enabled(meta) && !skipped.contains(&meta.name) {
                 rule.check(&ctx, &mut found);
             }
         }
@@ -54,7 +64,16 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
             }
         }
         diagnostics.extend(found);
-    }
+        suppressions
+    } else {
+        Suppressions::scan(&source)
+    };
+    suppressions.apply(
+        &source,
+        &settings.selection,
+        analysed.is_some(),
+        &mut diagnostics,
+    );
     diagnostics.retain(|d| settings.selection.is_enabled_name(d.rule));
     for d in &mut diagnostics {
         if let Some(severity) = settings.severity.get(d.rule) {

@@ -15,5 +15,6 @@ pub mod rules;
 pub mod run;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 pub mod template;
 pub mod yaml;

@@ -116,6 +116,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &yaml::TabIndentation,
         &yaml::InconsistentIndentation,
         &yaml::JsonNotStrict,
+        &yaml::UnusedSuppression,
         // template
         &template::UnknownTag,
         &template::UndefinedReference,

@@ -4,6 +4,7 @@ pub mod duplicate_key;
 pub mod inconsistent_indentation;
 pub mod json_not_strict;
 pub mod tab_indentation;
+pub mod unused_suppression;
 pub mod yaml_alias;
 pub mod yaml_syntax;
 
@@ -14,6 +15,7 @@ pub use duplicate_key::DuplicateKey;
 pub use inconsistent_indentation::InconsistentIndentation;
 pub use json_not_strict::JsonNotStrict;
 pub use tab_indentation::TabIndentation;
+pub use unused_suppression::UnusedSuppression;
 pub use yaml_alias::YamlAlias;
 pub use yaml_syntax::YamlSyntax;
 
