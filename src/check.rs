@@ -87,6 +87,20 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     }
 }
 
+/// The file's document as the rules see it — parsed, or parsed from the indentation doctor's
+/// repair — and, for a repair, the map from its offsets back to `source`. `None` when even the
+/// repair does not parse. For tools that need structure after the fact (baseline fingerprints).
+pub fn parse_with_repair(
+    source: &SourceFile,
+    parse: &ParseOptions,
+) -> Option<(Document, Option<OffsetMap>)> {
+    let settings = Settings {
+        parse: parse.clone(),
+        ..Settings::default()
+    };
+    analyse(source, &settings, &mut Vec::new()).map(|a| (a.document, a.map))
+}
+
 struct Analysed {
     document: Document,
     /// Set when the document was parsed from the doctor's repair.

@@ -5,6 +5,7 @@
 //! or a path that could not be walked, read or decoded. In the last case every other file is
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
+use crate::baseline::{self, Baseline};
 use crate::check::Settings;
 use crate::config::{Config, Overrides, Resolver};
 use crate::diagnostic::Severity;
@@ -101,6 +102,22 @@ pub struct CheckArgs {
     /// Print findings only: no summary line.
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Report only findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in FILE (JSON) and exit 0; nothing else is printed.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -109,6 +126,8 @@ pub enum FormatArg {
     Concise,
     Json,
     Github,
+    Sarif,
+    Junit,
 }
 
 impl From<FormatArg> for Format {
@@ -118,6 +137,8 @@ impl From<FormatArg> for Format {
             FormatArg::Concise => Format::Concise,
             FormatArg::Json => Format::Json,
             FormatArg::Github => Format::Github,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Junit => Format::Junit,
         }
     }
 }
@@ -288,19 +309,66 @@ fn check(
         resolver: Some(resolver),
         ..RunOptions::default()
     };
-    let outcome = run::run(&paths, &opts, stdin);
+    let mut outcome = run::run(&paths, &opts, stdin);
+
+    if let Some(path) = &args.baseline {
+        match Baseline::load(path) {
+            Ok(baseline) => {
+                baseline.filter(&mut outcome.reports);
+            }
+            Err(message) => {
+                writeln!(stderr, "error: {}: {message}", path.display())?;
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+    }
+    if let Some(path) = &args.write_baseline {
+        for problem in &outcome.problems {
+            writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
+        }
+        return match baseline::write(&outcome.reports, path) {
+            Ok(n) => {
+                if !args.quiet {
+                    writeln!(stderr, "wrote {n} findings to {}", path.display())?;
+                }
+                Ok(if outcome.problems.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_TROUBLE
+                })
+            }
+            Err(e) => {
+                writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
+                Ok(EXIT_TROUBLE)
+            }
+        };
+    }
 
     let code = exit_code(&outcome, threshold);
 
+    let to_file = args.output_file.is_some();
     let render_opts = RenderOptions {
-        color: env.color(args.color),
+        color: env.color(args.color) && !to_file,
         quiet: args.quiet,
         width: env.columns.unwrap_or(100),
     };
-    let written = render::render(args.format.into(), &outcome.reports, &render_opts, stdout)
-        .and_then(|()| stdout.flush());
+    let format: Format = args.format.into();
+    let mut buffer = Vec::new();
+    let mut sink: &mut dyn Write = if to_file { &mut buffer } else { stdout };
+    let written = if args.statistics {
+        render::statistics(format, &outcome.reports, sink)
+    } else {
+        render::render(format, &outcome.reports, &render_opts, &mut sink)
+    }
+    .and_then(|()| sink.flush());
     // Findings still decide the exit code when the reader stopped early.
     ignore_broken_pipe(written)?;
+    if let Some(path) = &args.output_file {
+        if let Err(e) = std::fs::write(path, &buffer) {
+            writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
+            return Ok(EXIT_TROUBLE);
+        }
+    }
 
     for problem in &outcome.problems {
         writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;

@@ -3,6 +3,7 @@
 //! Stages (see DESIGN.md): discover → source → yaml → template → iam → rules → project →
 //! config → render. Each stage only looks left.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;

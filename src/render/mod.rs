@@ -10,6 +10,8 @@ pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 /// Appended to the message of a finding made on the indentation doctor's repaired text: its
 /// position is mapped back, but it may go away once the indentation is fixed.
@@ -34,6 +36,10 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (`::error file=…::…`).
     Github,
+    /// SARIF 2.1.0 (code scanning).
+    Sarif,
+    /// JUnit XML (CI test reports).
+    Junit,
 }
 
 #[derive(Clone, Debug)]
@@ -135,7 +141,57 @@ pub fn render(
         Format::Concise => concise::render(reports, out),
         Format::Json => json::render(reports, out),
         Format::Github => github::render(reports, out),
+        Format::Sarif => sarif::render(reports, out),
+        Format::Junit => junit::render(reports, out),
     }
+}
+
+/// `--statistics`: findings per rule, most frequent first. A table, or with `--format json` a
+/// JSON array of `{"rule", "code", "severity", "count"}`.
+pub fn statistics(format: Format, reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+    use std::collections::BTreeMap;
+    let mut counts: BTreeMap<(&str, &str), (usize, Severity)> = BTreeMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        let entry = counts.entry((d.rule, d.code)).or_insert((0, d.severity));
+        entry.0 += 1;
+        entry.1 = entry.1.max(d.severity);
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+    if format == Format::Json {
+        let list: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|((rule, code), (count, severity))| {
+                serde_json::json!({"rule": rule, "code": code, "severity": severity.as_str(), "count": count})
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        return writeln!(out);
+    }
+    let width = rows
+        .iter()
+        .map(|((r, _), _)| r.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let count_width = rows
+        .iter()
+        .map(|(_, (n, _))| n.to_string().len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{:>count_width$}  {:<5}  {:<width$}  SEVERITY",
+        "COUNT", "CODE", "RULE"
+    )?;
+    for ((rule, code), (count, severity)) in &rows {
+        writeln!(
+            out,
+            "{count:>count_width$}  {code:<5}  {rule:<width$}  {severity}"
+        )?;
+    }
+    Ok(())
 }
 
 /// A span clamped to the file's text, so a rule's off-by-one can never break rendering.
