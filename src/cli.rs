@@ -6,12 +6,14 @@
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
 use crate::baseline::{self, Baseline};
-use crate::check::Settings;
-use crate::config::{Config, Overrides, Resolver};
+use crate::check::{self, Settings};
+use crate::config::{Config, FileSettings, Overrides, Resolver};
 use crate::diagnostic::Severity;
+use crate::fix;
 use crate::render::{self, Format, RenderOptions};
 use crate::rules::{self, Selection};
 use crate::run::{self, RunOptions};
+use crate::source::SourceFile;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -118,6 +120,15 @@ pub struct CheckArgs {
     /// Record the current findings in FILE (JSON) and exit 0; nothing else is printed.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Apply safe, mechanical fixes to the files, then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the fixes `--fix` would make as a unified diff; change nothing. Exit 1 when there
+    /// is something to fix.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -304,12 +315,52 @@ fn check(
         }
     };
     let threshold = resolver.fail_on();
+    let stdin_name = paths
+        .iter()
+        .any(|p| p.as_os_str() == run::STDIN_PATH)
+        .then(|| {
+            args.stdin_filename
+                .clone()
+                .unwrap_or_else(|| run::DEFAULT_STDIN_NAME.to_string())
+        });
     let opts = RunOptions {
         stdin_filename: args.stdin_filename,
-        resolver: Some(resolver),
+        resolver: Some(resolver.clone()),
         ..RunOptions::default()
     };
     let mut outcome = run::run(&paths, &opts, stdin);
+
+    if args.fix || args.diff {
+        let fixed = fix_files(&mut outcome, &resolver, stdin_name.as_deref(), args.diff);
+        if args.diff {
+            ignore_broken_pipe(stdout.write_all(fixed.diff.as_bytes()))?;
+        }
+        for problem in &fixed.problems {
+            writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
+        }
+        if !args.quiet {
+            let verb = if args.diff { "would fix" } else { "fixed" };
+            writeln!(
+                stderr,
+                "{verb} {} finding{} in {} file{}",
+                fixed.fixes,
+                if fixed.fixes == 1 { "" } else { "s" },
+                fixed.files,
+                if fixed.files == 1 { "" } else { "s" }
+            )?;
+        }
+        let trouble = !fixed.problems.is_empty() || !outcome.problems.is_empty();
+        outcome.problems.extend(fixed.problems);
+        if args.diff {
+            return Ok(if trouble {
+                EXIT_TROUBLE
+            } else if fixed.files > 0 {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            });
+        }
+    }
 
     if let Some(path) = &args.baseline {
         match Baseline::load(path) {
@@ -380,6 +431,58 @@ fn check(
         )?;
     }
     Ok(code)
+}
+
+struct FixSummary {
+    fixes: usize,
+    files: usize,
+    diff: String,
+    problems: Vec<run::FileProblem>,
+}
+
+/// Fix every checked file on disk (or only diff when `diff_only`), replacing each fixed file's
+/// report with a fresh check of its new text. Text from stdin is never fixed.
+fn fix_files(
+    outcome: &mut run::RunOutcome,
+    resolver: &Resolver,
+    stdin_name: Option<&str>,
+    diff_only: bool,
+) -> FixSummary {
+    let mut summary = FixSummary {
+        fixes: 0,
+        files: 0,
+        diff: String::new(),
+        problems: Vec::new(),
+    };
+    for report in &mut outcome.reports {
+        let path = report.source.path.clone();
+        if Some(path.as_str()) == stdin_name {
+            continue;
+        }
+        let Ok(FileSettings::Check(settings)) = resolver.settings_for(std::path::Path::new(&path))
+        else {
+            continue;
+        };
+        let Some(fixed) = fix::fix_text(&path, &report.source.text, &settings) else {
+            continue;
+        };
+        if diff_only {
+            summary
+                .diff
+                .push_str(&fix::unified_diff(&path, &report.source.text, &fixed.text));
+        } else if let Err(e) = fix::write_atomic(std::path::Path::new(&path), &fixed.text) {
+            summary.problems.push(run::FileProblem {
+                path,
+                message: format!("cannot write the fixes: {e}"),
+            });
+            continue;
+        } else {
+            *report = check::check_template(SourceFile::new(path, fixed.text), &settings);
+        }
+        summary.fixes += fixed.applied;
+        summary.files += 1;
+    }
+    summary
 }
 
 /// 2 when any file could not be checked (a partial result must not pass CI), else 1 when a

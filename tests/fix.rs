@@ -1,0 +1,142 @@
+//! `--fix` and `--diff` on the tutorial: the fixed file has the corrected twin's structure, a
+//! second run changes nothing, `--diff` changes nothing, and permissions survive.
+
+use cfn_policy_lint::yaml::{parse, Node, NodeKind, ParseOptions};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
+
+/// Keys, values, tags and nesting; no positions or quoting styles.
+fn shape(node: &Node) -> Value {
+    let tag = node.tag.as_ref().map(|t| t.text.clone());
+    let inner = match &node.kind {
+        NodeKind::Scalar(s) => json!(s.value),
+        NodeKind::Sequence(items) => items.iter().map(shape).collect(),
+        NodeKind::Mapping(entries) => entries
+            .iter()
+            .map(|e| json!([shape(&e.key), shape(&e.value)]))
+            .collect(),
+        NodeKind::Alias(name) => json!({ "alias": name }),
+    };
+    match tag {
+        Some(t) => json!({ "tag": t, "value": inner }),
+        None => inner,
+    }
+}
+
+fn shape_of(text: &str) -> Value {
+    let doc = parse(text, &ParseOptions::default()).expect("parses");
+    shape(doc.root.as_ref().unwrap())
+}
+
+fn tutorial() -> (String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tutorial");
+    (
+        std::fs::read_to_string(root.join("policy.yaml")).unwrap(),
+        std::fs::read_to_string(root.join("policy-corrected.yaml")).unwrap(),
+    )
+}
+
+#[test]
+fn fix_turns_the_tutorial_into_its_corrected_twin() {
+    let (original, corrected) = tutorial();
+    assert!(parse(&original, &ParseOptions::default()).is_err());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.yaml");
+    std::fs::write(&file, &original).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+
+    let out = run_in(
+        dir.path(),
+        &["check", "--fix", "--format", "concise", "policy.yaml"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("fixed 4 findings in 1 file"), "{stderr}");
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(shape_of(&fixed), shape_of(&corrected));
+    // What remains is reported from the fixed text: no indentation findings.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("indentation"), "{stdout}");
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    // No temporary file is left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    let again = run_in(dir.path(), &["check", "--fix", "policy.yaml"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("fixed 0 findings in 0 files"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), fixed);
+}
+
+#[test]
+fn diff_prints_the_fixes_and_changes_nothing() {
+    let (original, _) = tutorial();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.yaml");
+    std::fs::write(&file, &original).unwrap();
+    let out = run_in(dir.path(), &["check", "--diff", "policy.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.starts_with("--- a/policy.yaml\n+++ b/policy.yaml\n@@ "),
+        "{diff}"
+    );
+    assert!(diff.contains("\n-\tDefault: pcluster-data\n"), "{diff}");
+    assert!(
+        diff.contains("\n+        Default: pcluster-data\n"),
+        "{diff}"
+    );
+    // `Outputs` moves to column 5, in line with `Resources`.
+    assert!(diff.contains("\n-     Outputs:\n"), "{diff}");
+    assert!(diff.contains("\n+    Outputs:\n"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+
+    let clean = dir.path().join("clean.yaml");
+    std::fs::write(&clean, "Resources:\n  T:\n    Type: AWS::SNS::Topic\n").unwrap();
+    let out = run_in(dir.path(), &["check", "--diff", "clean.yaml"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn files_are_untouched_without_fix() {
+    let (original, _) = tutorial();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.yaml");
+    std::fs::write(&file, &original).unwrap();
+    for format in ["human", "json", "sarif", "junit"] {
+        run_in(dir.path(), &["check", "--format", format, "policy.yaml"]);
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), original);
+}
+
+#[test]
+fn suppressed_findings_are_not_fixed() {
+    let (original, _) = tutorial();
+    let text = format!(
+        "# cfn-policy-lint: ignore-file[tab-indentation, inconsistent-indentation]\n{original}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("policy.yaml"), &text).unwrap();
+    run_in(dir.path(), &["check", "--fix", "policy.yaml"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("policy.yaml")).unwrap(),
+        text
+    );
+}
