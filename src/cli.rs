@@ -121,6 +121,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
+    /// Check a file named on the command line only when it looks like a template, as files
+    /// found in folders are (for pre-commit, which passes every changed YAML/JSON file).
+    #[arg(long)]
+    pub only_templates: bool,
+
     /// Apply safe, mechanical fixes to the files, then report what remains.
     #[arg(long)]
     pub fix: bool,
@@ -326,6 +331,7 @@ fn check(
     let opts = RunOptions {
         stdin_filename: args.stdin_filename,
         resolver: Some(resolver.clone()),
+        only_templates: args.only_templates,
         ..RunOptions::default()
     };
     let mut outcome = run::run(&paths, &opts, stdin);

@@ -29,6 +29,9 @@ pub struct RunOptions {
     pub max_file_size: u64,
     /// Per-file settings from configuration files; without it every file gets `settings`.
     pub resolver: Option<Arc<Resolver>>,
+    /// Treat files named explicitly like walked ones: check them only when they look like
+    /// templates. For pre-commit, which names every YAML and JSON file that changed.
+    pub only_templates: bool,
 }
 
 impl Default for RunOptions {
@@ -38,6 +41,7 @@ impl Default for RunOptions {
             stdin_filename: None,
             max_file_size: MAX_FILE_SIZE,
             resolver: None,
+            only_templates: false,
         }
     }
 }
@@ -164,7 +168,7 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
         path: candidate.display.clone(),
         message,
     };
-    let walked = candidate.origin == Origin::Walked;
+    let walked = candidate.origin == Origin::Walked || opts.only_templates;
     let settings = match settings_for(opts, &candidate.path) {
         Ok(Some(settings)) => settings,
         Ok(None) => return FileResult::Skipped,
