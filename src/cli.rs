@@ -48,6 +48,8 @@ pub enum Command {
     },
     /// Show the configuration that applies to a path.
     Config(ConfigArgs),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp,
 }
 
 #[derive(Args, Debug)]
@@ -219,12 +221,13 @@ impl Environment {
 
 /// Run the CLI with the process arguments; returns the exit code (0, 1 or 2).
 pub fn run() -> u8 {
-    let stdout = io::stdout().lock();
+    // Not locked: the language server's I/O threads need stdin and stdout themselves.
+    let stdout = io::stdout();
     let stderr = io::stderr().lock();
     run_with(
         std::env::args_os(),
         &Environment::from_process(),
-        io::stdin().lock(),
+        io::stdin(),
         &mut io::BufWriter::new(stdout),
         &mut io::BufWriter::new(stderr),
     )
@@ -257,6 +260,7 @@ pub fn run_with(
         Command::Rules => list_rules(stdout).map(|()| EXIT_OK),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
         Command::Config(args) => show_config(&args, stdout, stderr),
+        Command::Lsp => Ok(crate::lsp::serve()),
     };
     let result = result.and_then(|code| {
         ignore_broken_pipe(stdout.flush())?;

@@ -452,6 +452,17 @@ impl Resolver {
         })
     }
 
+    /// A resolver that looks for configuration files (no `--config`); it cannot fail.
+    pub fn discovering(overrides: Overrides, base: Settings) -> Self {
+        Resolver {
+            explicit: None,
+            overrides,
+            base,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
     pub fn overrides(&self) -> &Overrides {
         &self.overrides
     }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod iam;
+pub mod lsp;
 pub mod project;
 pub mod render;
 pub mod rules;

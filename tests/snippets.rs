@@ -1,0 +1,141 @@
+//! The README's copy-paste snippets and `.pre-commit-hooks.yaml` are exercised: they parse, and
+//! they name flags, hooks and commands that exist.
+
+use cfn_policy_lint::config::Config;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The fenced code block between `<!-- snippet:NAME -->` and `<!-- /snippet -->`.
+fn snippet(name: &str) -> String {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start_marker = format!("<!-- snippet:{name} -->");
+    let start = readme
+        .find(&start_marker)
+        .unwrap_or_else(|| panic!("no snippet {name}"));
+    let rest = &readme[start + start_marker.len()..];
+    let end = rest.find("<!-- /snippet -->").expect("snippet end");
+    let block = rest[..end].trim();
+    let body = block.split_once('\n').expect("fence line").1;
+    body.strip_suffix("```").expect("closing fence").to_string()
+}
+
+fn yaml(text: &str) -> Value {
+    serde_yaml::from_str(text).expect("valid YAML")
+}
+
+/// `cfn-policy-lint ARGS --help` succeeds: the subcommand and flags exist.
+fn accepts(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
+        .args(args)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn check_flags_exist(command_line: &str) {
+    let words: Vec<&str> = command_line.split_whitespace().collect();
+    let at = words
+        .iter()
+        .position(|w| *w == "cfn-policy-lint")
+        .expect("invocation");
+    let help = Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
+        .args([words[at + 1], "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for flag in words.iter().filter(|w| w.starts_with("--")) {
+        assert!(
+            help.contains(flag),
+            "`{flag}` is not an option of `{}`",
+            words[at + 1]
+        );
+    }
+}
+
+#[test]
+fn readme_configuration_is_a_valid_configuration() {
+    let text = snippet("config");
+    let config = Config::from_text(Path::new("README.md"), &text).unwrap();
+    assert_eq!(config.ignore, ["yaml-alias"]);
+    assert!(!config.per_file_ignores.is_empty());
+}
+
+#[test]
+fn pre_commit_hook_definition() {
+    let hooks = yaml(&std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap());
+    let hook = &hooks[0];
+    assert_eq!(hook["id"], "cfn-policy-lint");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["require_serial"], false);
+    let entry = hook["entry"].as_str().unwrap();
+    assert!(entry.starts_with("cfn-policy-lint check"));
+    check_flags_exist(entry);
+    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+    for name in ["a.yaml", "b/c.yml", "t.json", "x.template", "README.md"] {
+        assert!(files.is_match(name), "{name}");
+    }
+    assert!(!files.is_match("main.rs"));
+
+    let config = yaml(&snippet("pre-commit-config"));
+    assert_eq!(config["repos"][0]["hooks"][0]["id"], hook["id"]);
+}
+
+#[test]
+fn github_workflow_uploads_sarif() {
+    let workflow = yaml(&snippet("github-workflow"));
+    assert_eq!(workflow["permissions"]["security-events"], "write");
+    let steps = workflow["jobs"]["lint"]["steps"].as_array().unwrap();
+    let lint = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .find(|r| r.contains("cfn-policy-lint check"))
+        .expect("a lint step");
+    assert!(
+        lint.contains("--format sarif --output-file results.sarif"),
+        "{lint}"
+    );
+    check_flags_exist(lint);
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("an upload step");
+    assert_eq!(upload["with"]["sarif_file"], "results.sarif");
+    assert_eq!(upload["if"], "always()");
+}
+
+#[test]
+fn editor_snippets_start_the_language_server() {
+    accepts(&["lsp"]);
+    let neovim = snippet("neovim");
+    assert!(
+        neovim.contains(r#"cmd = { "cfn-policy-lint", "lsp" }"#),
+        "{neovim}"
+    );
+    assert!(neovim.contains(".cfn-policy-lint.yaml"));
+    let helix = snippet("helix");
+    assert!(helix.contains(
+        "[language-server.cfn-policy-lint]\ncommand = \"cfn-policy-lint\"\nargs = [\"lsp\"]"
+    ));
+    assert_eq!(
+        helix.matches("\"cfn-policy-lint\"]").count(),
+        2,
+        "both languages use it"
+    );
+    let vscode: Value = serde_json::from_str(&snippet("vscode")).unwrap();
+    assert_eq!(vscode["glspc.server.command"], "cfn-policy-lint");
+    assert_eq!(vscode["glspc.server.commandArguments"][0], "lsp");
+}
