@@ -1,8 +1,9 @@
 //! One whole `check` run: discover → read → check each file (in parallel) → reports in path
 //! order. Printing and exit codes belong to the CLI; this module only gathers results.
 
-use crate::check::{self, FileReport, Settings};
-use crate::discover::{self, Candidate, FileKind, Origin};
+use crate::check::{FileReport, Settings};
+use crate::discover::{self, Candidate, Origin};
+use crate::project::{self, Facts};
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::fs::File;
@@ -72,6 +73,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         ..RunOutcome::default()
     };
 
+    // Reports with the facts the cross-file pass compares once every file is checked.
+    let mut checked: Vec<(FileReport, Facts)> = Vec::new();
     if !stdin_args.is_empty() {
         let name = opts
             .stdin_filename
@@ -85,7 +88,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
             }),
         };
         match result {
-            Ok(report) => outcome.reports.push(report),
+            Ok(checked_file) => checked.push(checked_file),
             Err(problem) => outcome.problems.push(problem),
         }
     }
@@ -96,20 +99,20 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         .collect();
     for result in results {
         match result {
-            FileResult::Checked(report) => outcome.reports.push(report),
+            FileResult::Checked(report, facts) => checked.push((report, facts)),
             FileResult::Problem(problem) => outcome.problems.push(problem),
             FileResult::Skipped => {}
         }
     }
-    outcome
-        .reports
-        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    checked.sort_by(|a, b| a.0.source.path.cmp(&b.0.source.path));
+    project::cross_file(&mut checked, &opts.settings);
+    outcome.reports = checked.into_iter().map(|(report, _)| report).collect();
     outcome.problems.sort_by(|a, b| a.path.cmp(&b.path));
     outcome
 }
 
 enum FileResult {
-    Checked(FileReport),
+    Checked(FileReport, Facts),
     Problem(FileProblem),
     /// A walked file that is not a template.
     Skipped,
@@ -138,39 +141,41 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
         }
         Err(message) => return FileResult::Problem(problem(message)),
     };
-    // Only templates are checked for now; Markdown, ParallelCluster configs and standalone
-    // policies get their own pipelines later. A file the user named is checked regardless.
-    if walked && discover::classify(&candidate.path, &text) != FileKind::Template {
+    // Standalone policies get their own pipeline later. A file the user named is checked
+    // regardless of its kind.
+    if walked && !project::is_walked_kind(discover::classify(&candidate.path, &text)) {
         return FileResult::Skipped;
     }
     match check_one(
         SourceFile::new(candidate.display.clone(), text),
         &opts.settings,
     ) {
-        Ok(report) => FileResult::Checked(report),
+        Ok((report, facts)) => FileResult::Checked(report, facts),
         Err(problem) => FileResult::Problem(problem),
     }
 }
 
 /// Check one file, turning a panic inside the pipeline into a problem for that file so that
 /// one bad input never costs the results for the others.
-fn check_one(source: SourceFile, settings: &Settings) -> Result<FileReport, FileProblem> {
+fn check_one(source: SourceFile, settings: &Settings) -> Result<(FileReport, Facts), FileProblem> {
     let path = source.path.clone();
-    panic::catch_unwind(AssertUnwindSafe(|| check::check_template(source, settings))).map_err(
-        |payload| {
-            let detail = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            FileProblem {
-                path,
-                message: format!(
-                    "internal error while checking this file ({detail}); please report it"
-                ),
-            }
-        },
-    )
+    let kind = discover::classify(Path::new(&source.path), &source.text);
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        project::check_file(source, kind, settings)
+    }))
+    .map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        FileProblem {
+            path,
+            message: format!(
+                "internal error while checking this file ({detail}); please report it"
+            ),
+        }
+    })
 }
 
 /// A walked file that could not be read or decoded is only worth a complaint when what can be

@@ -124,6 +124,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         // iam
         // purpose
         // project
+        &project::PolicyNameMismatch,
+        &project::DuplicatePolicyName,
+        &project::UnknownAwsManagedPolicy,
     ];
     RULES
 }
