@@ -5,7 +5,7 @@ use super::names::{find_policy_arns, Account, NamePattern};
 use super::{Definition, DefinitionSource, Facts, PolicyRef, RefForm};
 use crate::check::{self, FileReport, Settings};
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::iam::managed::{managed_policy, suggest_managed_policy};
+use crate::iam::managed::{managed_policies, managed_policy, ManagedPolicy};
 use crate::rules::project::{DuplicatePolicyName, PolicyNameMismatch, UnknownAwsManagedPolicy};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::spans::{value_span, whole_value_span};
@@ -256,7 +256,7 @@ fn aws_managed(
         d.fix = fix_to(&right);
         return Some(d);
     }
-    let suggestion = suggest_managed_policy(name)?;
+    let suggestion = suggest_aws_managed(name)?;
     let right = format!("{}{}", suggestion.path, suggestion.name);
     let mut d = Diagnostic::new(
         &UnknownAwsManagedPolicy::META,
@@ -272,6 +272,38 @@ fn aws_managed(
         d.span = path_and_name;
     }
     Some(d)
+}
+
+/// The AWS managed policy an unknown name most likely meant: fewest edits ignoring case, then
+/// the most characters shared at both ends (`CloudWatchReadAccess` is nearer to
+/// `CloudWatchReadOnlyAccess` than to `CloudWatchFullAccess`, at equal edit distance).
+fn suggest_aws_managed(name: &str) -> Option<&'static ManagedPolicy> {
+    let lower = name.to_lowercase();
+    let tolerance = (name.len() / 5).clamp(1, 4);
+    let affix = |other: &str| {
+        let prefix = lower
+            .bytes()
+            .zip(other.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let suffix = lower
+            .bytes()
+            .rev()
+            .zip(other.bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        prefix + suffix
+    };
+    managed_policies()
+        .iter()
+        .filter(|p| p.name.len().abs_diff(name.len()) <= tolerance && p.name != name)
+        .filter_map(|p| {
+            let other = p.name.to_lowercase();
+            let d = crate::suggest::distance(&lower, &other);
+            (d <= tolerance).then(|| (d, std::cmp::Reverse(affix(&other)), p))
+        })
+        .min_by_key(|(d, a, _)| (*d, *a))
+        .map(|(_, _, p)| p)
 }
 
 fn mismatch(

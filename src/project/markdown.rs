@@ -94,6 +94,57 @@ pub fn code_blocks(text: &str, lines: &LineIndex) -> Vec<CodeBlock> {
     out
 }
 
+/// Templates pasted between the lines of a paired Hugo shortcode (`{{%expand "…" %}}` …
+/// `{{% /expand%}}`) without a fence: CommonMark sees a paragraph, the reader sees the template
+/// the page tells them to deploy. Bodies that contain a code block are left to that block.
+pub fn shortcode_bodies(text: &str, lines: &LineIndex, blocks: &[CodeBlock]) -> Vec<CodeBlock> {
+    let mut out = Vec::new();
+    let mut open: Option<(String, usize)> = None;
+    for i in 0..lines.line_count() {
+        let Some(span) = lines.line_span(text, i) else {
+            continue;
+        };
+        let Some(inner) = shortcode(&text[span.start..span.end]) else {
+            continue;
+        };
+        if let Some(name) = inner.strip_prefix('/') {
+            let name = name.trim();
+            if let Some((open_name, start)) = open.take() {
+                let overlaps = blocks
+                    .iter()
+                    .any(|b| b.first_line <= i && b.last_line > start);
+                if open_name == name && i > start + 1 && !overlaps {
+                    out.push(CodeBlock {
+                        info: format!("{{{{% {name} %}}}}"),
+                        first_line: start + 1,
+                        last_line: i - 1,
+                        fence_indent: None,
+                    });
+                }
+            }
+        } else {
+            let name: String = inner
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                open = Some((name, i));
+            }
+        }
+    }
+    out
+}
+
+/// The inside of a line that is a single Hugo shortcode, `{{% … %}}` or `{{< … >}}`.
+fn shortcode(line: &str) -> Option<&str> {
+    let line = line.trim();
+    let inner = line
+        .strip_prefix("{{%")
+        .and_then(|l| l.strip_suffix("%}}"))
+        .or_else(|| line.strip_prefix("{{<").and_then(|l| l.strip_suffix(">}}")))?;
+    (!inner.contains("}}")).then(|| inner.trim())
+}
+
 fn leading_whitespace(line: &str) -> &str {
     let end = line
         .find(|c: char| c != ' ' && c != '\t')
@@ -221,9 +272,16 @@ pub fn classify_block(text: &str) -> BlockKind {
 pub fn check_markdown(source: SourceFile, settings: &Settings) -> (FileReport, Facts) {
     let mut diagnostics = Vec::new();
     let mut facts = Facts::default();
-    for block in code_blocks(&source.text, &source.lines) {
+    let blocks = code_blocks(&source.text, &source.lines);
+    let shortcodes = shortcode_bodies(&source.text, &source.lines, &blocks);
+    let fenced = blocks.len();
+    for (n, block) in blocks.into_iter().chain(shortcodes).enumerate() {
         let virt = virtual_text(&source.text, &source.lines, &block);
         let kind = classify_block(&virt.text);
+        if kind == BlockKind::Commands && n >= fenced {
+            // Prose inside a shortcode.
+            continue;
+        }
         if kind == BlockKind::Commands {
             facts.extend(shell_facts(&virt.text).mapped(&virt.map));
             continue;
