@@ -78,11 +78,9 @@ fn document_facts(document: &Document, text: &str, origin: DefinitionSource) -> 
     }
     if let Some(root) = &document.root {
         root.walk(&mut |node| {
-            facts
-                .references
-                .extend(scalar_references(node, text, |range| {
-                    value_span(node, range, text)
-                }));
+            facts.references.extend(scalar_references(node, |range| {
+                value_span(node, range, text)
+            }));
         });
     }
     facts
@@ -91,10 +89,8 @@ fn document_facts(document: &Document, text: &str, origin: DefinitionSource) -> 
 /// Policy ARNs inside one scalar (plain or `!Sub` text alike: `${…}` parts are placeholders).
 pub(crate) fn scalar_references(
     node: &Node,
-    text: &str,
     span_of: impl Fn(std::ops::Range<usize>) -> Span,
 ) -> Vec<PolicyRef> {
-    let _ = text;
     let Some(scalar) = node.as_scalar() else {
         return Vec::new();
     };

@@ -27,11 +27,9 @@ pub fn config_facts(source: &SourceFile, parse: &ParseOptions) -> Facts {
         Ok(document) => {
             if let Some(root) = &document.root {
                 root.walk(&mut |node| {
-                    facts
-                        .references
-                        .extend(scalar_references(node, &source.text, |range| {
-                            value_span(node, range, &source.text)
-                        }));
+                    facts.references.extend(scalar_references(node, |range| {
+                        value_span(node, range, &source.text)
+                    }));
                 });
             }
         }

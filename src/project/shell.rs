@@ -6,7 +6,7 @@
 //! Commands are read line by line with backslash continuations joined; no shell grammar is
 //! needed to find these, and a line the reader does not understand contributes nothing.
 
-use super::names::{find_policy_arns, is_policy_name_char};
+use super::names::find_policy_arns;
 use super::{Definition, DefinitionSource, Facts, NamePattern, PolicyRef, RefForm};
 use crate::source::Span;
 use regex::Regex;
@@ -109,11 +109,6 @@ fn commands(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Whether a word could be a policy name (no placeholders, only IAM's characters).
-pub fn is_literal_name(word: &str) -> bool {
-    !word.is_empty() && word.chars().all(is_policy_name_char)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,6 +129,5 @@ mod tests {
         assert_eq!(facts.definitions.len(), 1);
         let d = &facts.definitions[0];
         assert_eq!(&text[d.span.start..d.span.end], "lambda-exec");
-        assert!(is_literal_name("lambda-exec") && !is_literal_name("a$b"));
     }
 }
