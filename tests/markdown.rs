@@ -49,7 +49,11 @@ fn workshop_page_reports_indentation_and_the_name_mismatch_at_page_lines() {
     assert_eq!(found[2].3, "Resource");
     assert_eq!(found[3].3, "Outputs");
     assert_eq!(found[5].3, "pclusterSSM");
-    let outcome = run(std::slice::from_ref(&page), &RunOptions::default(), std::io::empty());
+    let outcome = run(
+        std::slice::from_ref(&page),
+        &RunOptions::default(),
+        std::io::empty(),
+    );
     let report = &outcome.reports[0];
     let mismatch = report.diagnostics.last().unwrap();
     assert!(
