@@ -164,7 +164,23 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &template::UndefinedReference,
         &template::UnusedParameter,
         &template::InvalidTemplateSection,
-        // iam
+        // iam: policy structure
+        &iam::InvalidEffect,
+        &iam::InvalidPolicyVersion,
+        &iam::MissingPolicyVersion,
+        &iam::InvalidPolicyElement,
+        &iam::MissingPolicyElement,
+        &iam::ConflictingPolicyElements,
+        &iam::InvalidSid,
+        &iam::DuplicateSid,
+        &iam::PrincipalInIdentityPolicy,
+        &iam::AllowNotAction,
+        &iam::AllowNotResource,
+        &iam::AllowNotPrincipal,
+        &iam::PublicPrincipal,
+        &iam::FullAdmin,
+        &iam::PolicyTooLarge,
+        // iam: catalogue
         // purpose
         // project
     ];
