@@ -51,7 +51,7 @@ impl Rule for AllowNotAction {
                 }
                 let mut d = Diagnostic::new(
                     &Self::META,
-                    element.key.span,
+                    super::edits::value_span(element.key, ctx.source),
                     "`Allow` with `NotAction` grants every action except the listed ones",
                 )
                 .with_help("list the allowed actions under `Action` instead, or use `NotAction` in a `Deny` statement");

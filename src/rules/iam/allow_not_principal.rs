@@ -40,6 +40,10 @@ impl Rule for AllowNotPrincipal {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
+            // In an identity policy any principal is wrong: principal-in-identity-policy says so.
+            if policy.kind == crate::iam::PolicyKind::Identity {
+                continue;
+            }
             for st in &policy.statements {
                 let Some(element) = st.not_principal.as_ref().map(|e| e.element) else {
                     continue;
@@ -50,7 +54,7 @@ impl Rule for AllowNotPrincipal {
                 }
                 let mut d = Diagnostic::new(
                     &Self::META,
-                    element.key.span,
+                    super::edits::value_span(element.key, ctx.source),
                     "`Allow` with `NotPrincipal` grants everyone except the listed principals, anonymous users included",
                 )
                 .with_help("name the allowed principals under `Principal` instead; `NotPrincipal` belongs in `Deny` statements");

@@ -51,7 +51,7 @@ impl Rule for AllowNotResource {
                 }
                 let mut d = Diagnostic::new(
                     &Self::META,
-                    element.key.span,
+                    super::edits::value_span(element.key, ctx.source),
                     "`Allow` with `NotResource` grants the actions on every resource except the listed ones",
                 )
                 .with_help("list the resources under `Resource` instead, or use `NotResource` in a `Deny` statement");

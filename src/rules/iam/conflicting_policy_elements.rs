@@ -1,3 +1,4 @@
+use super::edits::value_span;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule, RuleMeta};
@@ -66,12 +67,15 @@ impl Rule for ConflictingPolicyElements {
                     out.push(
                         Diagnostic::new(
                             &Self::META,
-                            second.key.span,
+                            value_span(&second.key, ctx.source),
                             format!(
                                 "a statement cannot have both `{first_name}` and `{second_name}`"
                             ),
                         )
-                        .with_label(first.key.span, format!("`{first_name}` is here"))
+                        .with_label(
+                            value_span(&first.key, ctx.source),
+                            format!("`{first_name}` is here"),
+                        )
                         .with_help(format!(
                             "keep either `{plain}` (what the statement covers) or `{not}` \
                              (everything except); split into two statements if you need both"

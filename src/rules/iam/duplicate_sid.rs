@@ -1,18 +1,18 @@
 use super::edits::{literal, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::Statement;
+use crate::iam::{Policy, PolicyKind, Statement};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `Sid` used by two statements of one policy document. Statements that are
-    /// alternatives of a condition (`Fn::If` branches) may share one.
+    /// Reports a `Sid` used by two statements of one policy document where the Sid must be
+    /// unique: IAM policies (identity and trust), SQS queue and SNS topic policies.
+    /// Statements that are alternatives of a condition (`Fn::If` branches) may share one.
     ///
     /// ## Why it matters
-    /// Statement IDs must be unique within a policy; IAM and the services holding resource
-    /// policies reject duplicates, and tools referring to a statement by its Sid pick the
-    /// wrong one.
+    /// IAM, SQS and SNS reject the document, so the stack fails; tools referring to a
+    /// statement by its Sid would pick the wrong one anyway.
     ///
     /// ## Example
     /// ```yaml
@@ -38,6 +38,17 @@ declare_rule! {
     }
 }
 
+/// IAM (identity and trust policies), SQS and SNS reject duplicate Sids; S3, KMS and other
+/// services accept them, so there a duplicate is only untidy and not reported.
+fn unique_sids_required(policy: &Policy<'_>) -> bool {
+    match policy.kind {
+        PolicyKind::Identity | PolicyKind::Trust => true,
+        _ => policy.owner.is_some_and(|o| {
+            o.resource_type.starts_with("AWS::SQS::") || o.resource_type.starts_with("AWS::SNS::")
+        }),
+    }
+}
+
 impl Rule for DuplicateSid {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -45,6 +56,9 @@ impl Rule for DuplicateSid {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
+            if !unique_sids_required(policy) {
+                continue;
+            }
             let mut seen: Vec<(&str, &Statement<'_>)> = Vec::new();
             for st in &policy.statements {
                 let Some(sid) = st.sid else { continue };

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{Policy, PolicyKind, Statement};
 use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::suggest::closest;
 
 declare_rule! {
     /// ## What it does
@@ -71,8 +72,24 @@ impl MissingPolicyElement {
             _ => {}
         }
         for (what, help) in missing {
+            // A misspelt element (`Actions`) is invalid-policy-element's finding, with the
+            // name it meant: one mistake, one diagnostic.
+            let name = what.trim_matches('`');
+            let misspelt = st.entries.iter().any(|e| {
+                e.key
+                    .as_str()
+                    .is_some_and(|k| closest(k, [name, &format!("Not{name}")]).is_some())
+            });
+            if misspelt {
+                continue;
+            }
             let kind = if what == "`Resource`" || what == "`Principal`" {
-                format!(" (required in a {} policy)", policy.kind.as_str())
+                let article = if policy.kind == PolicyKind::Identity {
+                    "an"
+                } else {
+                    "a"
+                };
+                format!(" (required in {article} {} policy)", policy.kind.as_str())
             } else {
                 String::new()
             };

@@ -54,7 +54,7 @@ impl Rule for MissingPolicyVersion {
             out.push(
                 Diagnostic::new(
                     &Self::META,
-                    statement.key.span,
+                    super::edits::value_span(statement.key, ctx.source),
                     format!("{} has no `Version`", policy.describe()),
                 )
                 .with_help(

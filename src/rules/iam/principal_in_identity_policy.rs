@@ -53,7 +53,7 @@ impl Rule for PrincipalInIdentityPolicy {
                     out.push(
                         Diagnostic::new(
                             &Self::META,
-                            block.element.key.span,
+                            super::edits::value_span(block.element.key, ctx.source),
                             format!("an identity policy cannot name a principal (`{name}`)"),
                         )
                         .with_help(format!(

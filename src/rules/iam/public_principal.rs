@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{ConditionBlock, PolicyKind};
+use crate::iam::{ConditionBlock, Policy, PolicyKind};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -8,8 +8,10 @@ declare_rule! {
     /// Reports an `Allow` statement of a resource or trust policy whose principal is everyone
     /// (`Principal: "*"` or `Principal: {AWS: "*"}`) without a condition that narrows it down
     /// (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`,
-    /// `aws:SourceIp` and the like). VPC endpoint policies, where `"*"` is the norm, are not
-    /// checked.
+    /// `aws:SourceIp` and the like). Not reported: VPC endpoint policies and domains inside a
+    /// VPC (the network restricts access), statements behind a template condition (an
+    /// explicit choice), and policies whose `Deny` statement refuses every other source (the
+    /// private API pattern).
     ///
     /// ## Why it matters
     /// Anyone on the internet, in any AWS account or none, gets the statement's actions. That
@@ -96,6 +98,33 @@ fn restricted(condition: Option<&ConditionBlock<'_>>) -> bool {
     })
 }
 
+/// A domain inside a VPC: reachable only through the VPC's network, which its security
+/// groups restrict, so an open access policy is the documented setup.
+fn network_bound(policy: &Policy<'_>) -> bool {
+    policy.owner.is_some_and(|o| {
+        matches!(
+            o.resource_type,
+            "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain"
+        ) && o
+            .node
+            .get("Properties")
+            .and_then(|p| p.get("VPCOptions"))
+            .is_some()
+    })
+}
+
+/// The private-API pattern: allow `"*"`, then deny every request not from the expected
+/// source (`StringNotEquals: {aws:SourceVpce: …}`) in another statement.
+fn denies_other_sources(policy: &Policy<'_>) -> bool {
+    policy.statements.iter().any(|st| {
+        st.is_deny()
+            && st
+                .condition
+                .as_ref()
+                .is_some_and(|c| RESTRICTING_KEYS.iter().any(|k| c.has_key(k)))
+    })
+}
+
 impl Rule for PublicPrincipal {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -103,10 +132,18 @@ impl Rule for PublicPrincipal {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
-            if !matches!(policy.kind, PolicyKind::Resource | PolicyKind::Trust) {
+            if !matches!(policy.kind, PolicyKind::Resource | PolicyKind::Trust)
+                || network_bound(policy)
+                || denies_other_sources(policy)
+            {
                 continue;
             }
             for st in &policy.statements {
+                // Public access behind a template condition (`HasPublicReadAccess`) is an
+                // explicit, deliberate choice of whoever deploys the stack.
+                if st.conditional {
+                    continue;
+                }
                 let Some(principal) = &st.principal else {
                     continue;
                 };
