@@ -2,6 +2,7 @@
 //! model, run the enabled rules, map findings back to the original text, and sort them.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::iam;
 use crate::rules::{self, FileContext, Selection};
 use crate::source::{OffsetMap, SourceFile};
 use crate::suppress::Suppressions;
@@ -45,12 +46,20 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
         );
         // A rule ignored for the whole file is not run on it.
         let skipped = suppressions.file_wide_rules();
-        let ctx = FileContext {
-            source: analysed_source,
-            document: Some(&analysed.document),
-            template: Some(&template),
-            repaired: analysed.map.is_some(),
-        };
+        // A standalone policy document is not a template: only the YAML and IAM rules apply.
+        let is_policy = analysed
+            .document
+            .root
+            .as_ref()
+            .is_some_and(iam::is_policy_document);
+        let embedded = iam::EmbeddedDocuments::default();
+        let ctx = FileContext::new(
+            analysed_source,
+            Some(&analysed.document),
+            (!is_policy).then_some(&template),
+            analysed.map.is_some(),
+        )
+        .with_embedded(&embedded);
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();

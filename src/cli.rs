@@ -6,7 +6,7 @@
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
 use crate::baseline::{self, Baseline};
-use crate::check::{self, Settings};
+use crate::check::Settings;
 use crate::config::{Config, FileSettings, Overrides, Resolver};
 use crate::diagnostic::Severity;
 use crate::fix;
@@ -333,6 +333,7 @@ fn check(
                 .unwrap_or_else(|| run::DEFAULT_STDIN_NAME.to_string())
         });
     let opts = RunOptions {
+        settings: resolver.run_settings(),
         stdin_filename: args.stdin_filename,
         resolver: Some(resolver.clone()),
         only_templates: args.only_templates,
@@ -487,7 +488,9 @@ fn fix_files(
             });
             continue;
         } else {
-            *report = check::check_template(SourceFile::new(path, fixed.text), &settings);
+            let kind = crate::discover::classify(std::path::Path::new(&path), &fixed.text);
+            *report =
+                crate::project::check_file(SourceFile::new(path, fixed.text), kind, &settings).0;
         }
         summary.fixes += fixed.applied;
         summary.files += 1;

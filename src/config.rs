@@ -517,6 +517,19 @@ impl Resolver {
         )))
     }
 
+    /// Settings for what belongs to no single file (the cross-file pass): the configuration
+    /// governing the current folder with the command line applied.
+    pub fn run_settings(&self) -> Settings {
+        match self.loaded_for(&self.cwd) {
+            Ok(loaded) => loaded.settings_for(&self.cwd, &self.overrides, &self.base),
+            Err(_) => Loaded::defaults(self.cwd.clone()).settings_for(
+                &self.cwd,
+                &self.overrides,
+                &self.base,
+            ),
+        }
+    }
+
     /// The run's failure threshold: the command line's, else the configuration that governs
     /// the current folder, else warning.
     pub fn fail_on(&self) -> Severity {

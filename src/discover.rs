@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 /// Extensions a walked file must have to be considered at all.
 pub const TEMPLATE_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
 
+/// Other extensions a walk considers: Markdown pages, shell scripts and INI files (the
+/// ParallelCluster 2 format), which feed the cross-file policy-name checks. Files named `config`
+/// without an extension are considered too (ParallelCluster 2's default file name).
+pub const PROJECT_EXTENSIONS: &[&str] = &["md", "markdown", "sh", "bash", "ini", "cfg"];
+
 /// What a file is, judged from its name and a cheap look at its text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
@@ -18,8 +23,10 @@ pub enum FileKind {
     Template,
     /// A Markdown document whose code blocks may hold templates and commands.
     Markdown,
-    /// An AWS ParallelCluster configuration (v3 YAML).
+    /// An AWS ParallelCluster configuration (v3 YAML, or v2 INI with a `[cluster …]` section).
     PclusterConfig,
+    /// A shell script, whose commands may refer to policies by name.
+    ShellScript,
     /// A standalone IAM policy document (`Version` + `Statement`).
     PolicyDocument,
     /// Anything else: CI configs, docker-compose files, package manifests…
@@ -109,7 +116,7 @@ fn walk(root: &Path, candidates: &mut Vec<Candidate>, errors: &mut Vec<DiscoverE
             continue;
         }
         let path = entry.path();
-        if has_template_extension(path) {
+        if has_template_extension(path) || has_project_name(path) {
             candidates.push(Candidate {
                 path: path.to_path_buf(),
                 display: display_path(path),
@@ -140,6 +147,16 @@ pub fn has_template_extension(path: &Path) -> bool {
             .iter()
             .any(|t| t.eq_ignore_ascii_case(e))
     })
+}
+
+/// A Markdown page, shell script, INI file or extension-less `config` file.
+pub fn has_project_name(path: &Path) -> bool {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(ext) => PROJECT_EXTENSIONS
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(ext)),
+        None => path.file_name().is_some_and(|n| n == "config"),
+    }
 }
 
 fn is_loop(err: &ignore::Error) -> bool {
@@ -195,8 +212,16 @@ pub fn classify(path: &Path, text: &str) -> FileKind {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    if matches!(ext.as_deref(), Some("md" | "markdown")) {
-        return FileKind::Markdown;
+    match ext.as_deref() {
+        Some("md" | "markdown") => return FileKind::Markdown,
+        Some("sh" | "bash") => return FileKind::ShellScript,
+        Some("ini" | "cfg") | None if looks_like_pcluster_ini(text) => {
+            return FileKind::PclusterConfig
+        }
+        None if text.starts_with("#!") && text.lines().next().is_some_and(|l| l.contains("sh")) => {
+            return FileKind::ShellScript
+        }
+        _ => {}
     }
     if looks_like_template(text) {
         FileKind::Template
@@ -222,11 +247,20 @@ pub fn looks_like_template(text: &str) -> bool {
         || (json_resources && text.contains("\"Type\""))
 }
 
-fn looks_like_pcluster_config(text: &str) -> bool {
+pub fn looks_like_pcluster_config(text: &str) -> bool {
     has_top_level_key(text, "HeadNode") && has_top_level_key(text, "Scheduling")
 }
 
-fn looks_like_policy_document(text: &str) -> bool {
+/// ParallelCluster 2 keeps clusters in `[cluster NAME]` sections of an INI file.
+pub fn looks_like_pcluster_ini(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix('[')
+            .is_some_and(|rest| rest.starts_with("cluster ") && rest.trim_end().ends_with(']'))
+    })
+}
+
+pub fn looks_like_policy_document(text: &str) -> bool {
     (text.contains("\"Statement\"") && text.contains("\"Version\""))
         || (has_top_level_key(text, "Statement") && has_top_level_key(text, "Version"))
 }
@@ -300,6 +334,18 @@ mod tests {
             FileKind::PolicyDocument
         );
         assert_eq!(classify(Path::new("README.md"), "# hi"), FileKind::Markdown);
+        assert_eq!(
+            classify(Path::new("setup.sh"), "aws s3 ls"),
+            FileKind::ShellScript
+        );
+        let ini = "[aws]\naws_region_name = us-east-1\n\n[cluster default]\nkey_name = k\n";
+        assert_eq!(classify(Path::new("config"), ini), FileKind::PclusterConfig);
+        assert_eq!(classify(Path::new("c.ini"), ini), FileKind::PclusterConfig);
+        assert_eq!(classify(Path::new("tox.ini"), "[tox]\n"), FileKind::Other);
+        assert_eq!(
+            classify(Path::new("run"), "#!/bin/bash\nls\n"),
+            FileKind::ShellScript
+        );
     }
 
     #[test]
@@ -333,7 +379,7 @@ mod tests {
                     .into_owned()
             })
             .collect();
-        assert_eq!(names, ["d.json", "e.template", "sub/c.yml"]);
+        assert_eq!(names, ["d.json", "e.template", "g.md", "sub/c.yml"]);
         assert!(found.iter().all(|c| c.origin == Origin::Walked));
     }
 

@@ -6,8 +6,10 @@
 //! fix, because its spans are on the repaired text). Suppressed findings are gone before their
 //! fixes could be applied.
 
-use crate::check::{self, Settings};
+use crate::check::{FileReport, Settings};
 use crate::diagnostic::{Diagnostic, Edit};
+use crate::discover::{self, FileKind};
+use crate::project;
 use crate::source::SourceFile;
 use crate::yaml;
 use std::fs;
@@ -71,26 +73,52 @@ fn valid(text: &str, e: &Edit) -> bool {
 }
 
 /// Fix `text` (the file `path`) in memory; `None` when no fix applies or no round's result
-/// parses.
+/// is acceptable: a template must parse; a Markdown page must not gain syntax errors in its
+/// code blocks.
 pub fn fix_text(path: &str, text: &str, settings: &Settings) -> Option<Fixed> {
+    fix_text_as(
+        path,
+        text,
+        settings,
+        discover::classify(Path::new(path), text),
+    )
+}
+
+/// [`fix_text`] for a file of a known kind (an editor knows it is Markdown, say).
+pub fn fix_text_as(path: &str, text: &str, settings: &Settings, kind: FileKind) -> Option<Fixed> {
+    let check = |t: &str| project::check_file(SourceFile::new(path, t), kind, settings).0;
     let mut current = text.to_string();
+    let mut report = check(&current);
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let report = check::check_template(SourceFile::new(path, current.clone()), settings);
         let (next, n) = apply(&current, &report.diagnostics);
         if n == 0 || next == current {
             break;
         }
-        if yaml::parse(&next, &settings.parse).is_err() {
+        let next_report = check(&next);
+        let acceptable = match kind {
+            FileKind::Markdown => syntax_errors(&next_report) <= syntax_errors(&report),
+            _ => yaml::parse(&next, &settings.parse).is_ok(),
+        };
+        if !acceptable {
             break;
         }
         current = next;
+        report = next_report;
         applied += n;
     }
     (applied > 0).then_some(Fixed {
         text: current,
         applied,
     })
+}
+
+fn syntax_errors(report: &FileReport) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "yaml-syntax")
+        .count()
 }
 
 /// A unified diff from `old` to `new`, with `a/` and `b/` headers.

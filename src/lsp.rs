@@ -11,8 +11,9 @@ mod convert;
 use crate::check::{self, FileReport};
 use crate::config::{self, FileSettings, Overrides, Resolver};
 use crate::diagnostic::{self, Severity};
-use crate::discover;
+use crate::discover::{self, FileKind};
 use crate::fix;
+use crate::project;
 use crate::source::SourceFile;
 use convert::{file_path, range};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -217,10 +218,10 @@ impl Server {
             .as_ref()
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| uri.as_str().to_string());
-        if !wanted(path.as_ref(), &doc.language_id, &doc.text) {
+        let Some(kind) = kind_of(path.as_ref(), &doc.language_id, &doc.text) else {
             doc.report = None;
             return Some(publish(uri.clone(), Vec::new(), doc.version));
-        }
+        };
         let settings = match path.as_ref().map(|p| self.resolver.settings_for(p)) {
             Some(Ok(FileSettings::Check(s))) => s,
             Some(Ok(FileSettings::Excluded)) => {
@@ -236,7 +237,8 @@ impl Server {
             }
             None => check::Settings::default(),
         };
-        let report = check::check_template(SourceFile::new(name, doc.text.clone()), &settings);
+        let report =
+            project::check_file(SourceFile::new(name, doc.text.clone()), kind, &settings).0;
         let diagnostics = report
             .diagnostics
             .iter()
@@ -284,8 +286,13 @@ impl Server {
                     _ => None,
                 })
                 .unwrap_or_default();
-            if let Some(fixed) = fix::fix_text(&report.source.path, &report.source.text, &settings)
-            {
+            let kind = self
+                .documents
+                .get(uri)
+                .and_then(|d| kind_of(file_path(uri).as_ref(), &d.language_id, &d.text));
+            if let Some(fixed) = kind.and_then(|kind| {
+                fix::fix_text_as(&report.source.path, &report.source.text, &settings, kind)
+            }) {
                 let whole = range(
                     &report.source,
                     crate::source::Span::new(0, report.source.text.len()),
@@ -327,13 +334,24 @@ fn overlaps(a: &Range, b: &Range) -> bool {
     before(a.start, b.end) && before(b.start, a.end)
 }
 
-/// Whether a document is one we check: YAML or JSON that looks like a template (a `.template`
-/// file, or a file the client calls YAML/JSON, with template markers).
-fn wanted(path: Option<&PathBuf>, language_id: &str, text: &str) -> bool {
-    let by_language = matches!(language_id, "yaml" | "json" | "jsonc" | "cloudformation");
-    let by_extension = path.is_some_and(|p| discover::has_template_extension(p));
-    ((by_language || by_extension) && discover::looks_like_template(text))
-        || language_id == "cloudformation"
+/// How a document is checked, or `None` when it is not ours: Markdown pages (their code
+/// blocks), and YAML or JSON that looks like a template or a policy document.
+fn kind_of(path: Option<&PathBuf>, language_id: &str, text: &str) -> Option<FileKind> {
+    match language_id {
+        "markdown" => return Some(FileKind::Markdown),
+        "cloudformation" => return Some(FileKind::Template),
+        _ => {}
+    }
+    let yaml_or_json = matches!(language_id, "yaml" | "json" | "jsonc")
+        || path.is_some_and(|p| discover::has_template_extension(p));
+    if !yaml_or_json {
+        return None;
+    }
+    match path.map(|p| discover::classify(p, text)) {
+        Some(kind @ (FileKind::Template | FileKind::PolicyDocument)) => Some(kind),
+        Some(_) => None,
+        None => discover::looks_like_template(text).then_some(FileKind::Template),
+    }
 }
 
 fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Notification {
@@ -385,10 +403,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_templates_are_checked() {
+    fn templates_policies_and_markdown_are_checked() {
         let t = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
-        assert!(wanted(None, "yaml", t));
-        assert!(!wanted(None, "yaml", "services:\n  web: {}\n"));
-        assert!(!wanted(None, "markdown", t));
+        assert_eq!(kind_of(None, "yaml", t), Some(FileKind::Template));
+        assert_eq!(kind_of(None, "yaml", "services:\n  web: {}\n"), None);
+        assert_eq!(kind_of(None, "markdown", t), Some(FileKind::Markdown));
+        assert_eq!(kind_of(None, "rust", t), None);
+        let p = PathBuf::from("/x/policy.json");
+        let policy = r#"{"Version": "2012-10-17", "Statement": []}"#;
+        assert_eq!(
+            kind_of(Some(&p), "json", policy),
+            Some(FileKind::PolicyDocument)
+        );
     }
 }

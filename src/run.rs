@@ -1,9 +1,10 @@
 //! One whole `check` run: discover → read → check each file (in parallel) → reports in path
 //! order. Printing and exit codes belong to the CLI; this module only gathers results.
 
-use crate::check::{self, FileReport, Settings};
+use crate::check::{FileReport, Settings};
 use crate::config::{FileSettings, Resolver};
-use crate::discover::{self, Candidate, FileKind, Origin};
+use crate::discover::{self, Candidate, Origin};
+use crate::project::{self, Facts};
 use crate::source::SourceFile;
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -28,9 +29,10 @@ pub struct RunOptions {
     pub stdin_filename: Option<String>,
     pub max_file_size: u64,
     /// Per-file settings from configuration files; without it every file gets `settings`.
+    /// `settings` still governs the cross-file pass.
     pub resolver: Option<Arc<Resolver>>,
-    /// Treat files named explicitly like walked ones: check them only when they look like
-    /// templates. For pre-commit, which names every YAML and JSON file that changed.
+    /// Treat files named explicitly like walked ones: check them only when they are of a kind
+    /// a walk checks. For pre-commit, which names every YAML and JSON file that changed.
     pub only_templates: bool,
 }
 
@@ -74,6 +76,24 @@ fn settings_for<'a>(
     }
 }
 
+/// Findings the cross-file pass added to a file still follow that file's configuration: its
+/// rule selection and severity overrides.
+fn apply_file_settings(opts: &RunOptions, report: &mut FileReport) {
+    if opts.resolver.is_none() {
+        return;
+    }
+    if let Ok(Some(settings)) = settings_for(opts, Path::new(&report.source.path)) {
+        report
+            .diagnostics
+            .retain(|d| settings.selection.is_enabled_name(d.rule));
+        for d in &mut report.diagnostics {
+            if let Some(severity) = settings.severity.get(d.rule) {
+                d.severity = *severity;
+            }
+        }
+    }
+}
+
 /// Something that kept the tool from checking a file: not a finding about the file's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileProblem {
@@ -110,6 +130,8 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         ..RunOutcome::default()
     };
 
+    // Reports with the facts the cross-file pass compares once every file is checked.
+    let mut checked: Vec<(FileReport, Facts)> = Vec::new();
     if !stdin_args.is_empty() {
         let name = opts
             .stdin_filename
@@ -131,7 +153,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
             }
         });
         match result {
-            Ok(report) => outcome.reports.push(report),
+            Ok(checked_file) => checked.push(checked_file),
             Err(problem) => outcome.problems.push(problem),
         }
     }
@@ -142,14 +164,20 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         .collect();
     for result in results {
         match result {
-            FileResult::Checked(report) => outcome.reports.push(report),
+            FileResult::Checked(report, facts) => checked.push((report, facts)),
             FileResult::Problem(problem) => outcome.problems.push(problem),
             FileResult::Skipped => {}
         }
     }
-    outcome
-        .reports
-        .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+    checked.sort_by(|a, b| a.0.source.path.cmp(&b.0.source.path));
+    project::cross_file(&mut checked, &opts.settings);
+    outcome.reports = checked
+        .into_iter()
+        .map(|(mut report, _)| {
+            apply_file_settings(opts, &mut report);
+            report
+        })
+        .collect();
     outcome.problems.sort_by(|a, b| a.path.cmp(&b.path));
     // An invalid configuration file is reported once, not once per file below it.
     outcome.problems.dedup();
@@ -157,7 +185,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
 }
 
 enum FileResult {
-    Checked(FileReport),
+    Checked(FileReport, Facts),
     Problem(FileProblem),
     /// A walked file that is not a template.
     Skipped,
@@ -191,36 +219,38 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
         }
         Err(message) => return FileResult::Problem(problem(message)),
     };
-    // Only templates are checked for now; Markdown, ParallelCluster configs and standalone
-    // policies get their own pipelines later. A file the user named is checked regardless.
-    if walked && discover::classify(&candidate.path, &text) != FileKind::Template {
+    // Standalone policies get their own pipeline later. A file the user named is checked
+    // regardless of its kind.
+    if walked && !project::is_walked_kind(discover::classify(&candidate.path, &text)) {
         return FileResult::Skipped;
     }
     match check_one(SourceFile::new(candidate.display.clone(), text), &settings) {
-        Ok(report) => FileResult::Checked(report),
+        Ok((report, facts)) => FileResult::Checked(report, facts),
         Err(problem) => FileResult::Problem(problem),
     }
 }
 
 /// Check one file, turning a panic inside the pipeline into a problem for that file so that
 /// one bad input never costs the results for the others.
-fn check_one(source: SourceFile, settings: &Settings) -> Result<FileReport, FileProblem> {
+fn check_one(source: SourceFile, settings: &Settings) -> Result<(FileReport, Facts), FileProblem> {
     let path = source.path.clone();
-    panic::catch_unwind(AssertUnwindSafe(|| check::check_template(source, settings))).map_err(
-        |payload| {
-            let detail = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            FileProblem {
-                path,
-                message: format!(
-                    "internal error while checking this file ({detail}); please report it"
-                ),
-            }
-        },
-    )
+    let kind = discover::classify(Path::new(&source.path), &source.text);
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        project::check_file(source, kind, settings)
+    }))
+    .map_err(|payload| {
+        let detail = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        FileProblem {
+            path,
+            message: format!(
+                "internal error while checking this file ({detail}); please report it"
+            ),
+        }
+    })
 }
 
 /// A walked file that could not be read or decoded is only worth a complaint when what can be

@@ -1,1 +1,136 @@
-//! Cross-file index: policy names defined and referenced. (See issue 4.)
+//! The project stage: files other than templates (Markdown pages, ParallelCluster configs, shell
+//! scripts) and the cross-file pass over policy names.
+//!
+//! Each file yields a [`FileReport`] and its [`Facts`] (policy names it defines and references)
+//! in the parallel per-file stage; [`cross_file`] then compares the facts of every file of the
+//! run and appends its findings to the reports.
+//!
+//! - [`names`]: policy ARNs in free text, symbolic definition names.
+//! - [`index`]: facts of a template, and the cross-file pass.
+//! - [`markdown`]: code blocks of a Markdown page as virtual files mapped back to the page.
+//! - [`pcluster`]: ParallelCluster configs (v3 YAML, v2 INI).
+//! - [`shell`]: policy names in shell commands.
+
+pub mod index;
+pub mod markdown;
+pub mod names;
+pub mod pcluster;
+pub mod shell;
+
+use crate::check::{self, FileReport, Settings};
+use crate::discover::FileKind;
+use crate::source::{OffsetMap, SourceFile, Span};
+
+pub use index::cross_file;
+pub use names::{Account, NamePattern};
+
+/// Where a policy definition was found; decides which definitions can collide.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefinitionSource {
+    /// A template file.
+    Template,
+    /// A template shown in a Markdown code block (documentation, often a copy of a file).
+    Markdown,
+    /// `aws iam create-policy --policy-name NAME` in a script or a Markdown code block.
+    Command,
+}
+
+/// A customer managed policy name defined by a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    pub name: NamePattern,
+    /// The name's bytes (or the resource's key when the name is generated).
+    pub span: Span,
+    pub source: DefinitionSource,
+}
+
+/// How a file refers to a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RefForm {
+    /// `arn:…:iam::ACCOUNT:policy/PATH/NAME`.
+    Arn {
+        account: Account,
+        /// IAM path with both slashes: `/`, `/service-role/`.
+        path: String,
+        /// From the slash after `policy` to the end of the name.
+        path_and_name: Span,
+    },
+    /// `aws iam list-policies --query '…PolicyName==`NAME`…'`: managed policies only.
+    Query,
+}
+
+/// A reference to a policy by a literal name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyRef {
+    pub name: String,
+    /// The name's bytes.
+    pub span: Span,
+    pub form: RefForm,
+}
+
+/// What one file contributes to the cross-file pass. Spans are in the file's own text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub definitions: Vec<Definition>,
+    pub references: Vec<PolicyRef>,
+}
+
+impl Facts {
+    pub fn is_empty(&self) -> bool {
+        self.definitions.is_empty() && self.references.is_empty()
+    }
+
+    pub fn extend(&mut self, other: Facts) {
+        self.definitions.extend(other.definitions);
+        self.references.extend(other.references);
+    }
+
+    /// The same facts with every span moved through `map` (derived text → original).
+    pub fn mapped(mut self, map: &OffsetMap) -> Facts {
+        for d in &mut self.definitions {
+            d.span = map.map_span(d.span);
+        }
+        for r in &mut self.references {
+            r.span = map.map_span(r.span);
+            if let RefForm::Arn { path_and_name, .. } = &mut r.form {
+                *path_and_name = map.map_span(*path_and_name);
+            }
+        }
+        self
+    }
+}
+
+/// Whether a file of this kind found in a directory walk is checked.
+pub fn is_walked_kind(kind: FileKind) -> bool {
+    matches!(
+        kind,
+        FileKind::Template | FileKind::Markdown | FileKind::PclusterConfig | FileKind::ShellScript
+    )
+}
+
+/// Check one file according to its kind and gather its facts for the cross-file pass. Files of
+/// other kinds (named explicitly) are checked as templates, as before this stage existed.
+pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (FileReport, Facts) {
+    match kind {
+        FileKind::Markdown => markdown::check_markdown(source, settings),
+        FileKind::PclusterConfig => {
+            let facts = pcluster::config_facts(&source, &settings.parse);
+            (empty_report(source), facts)
+        }
+        FileKind::ShellScript => {
+            let facts = shell::shell_facts(&source.text);
+            (empty_report(source), facts)
+        }
+        FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
+            let facts = index::template_facts(&source, &settings.parse, DefinitionSource::Template);
+            (check::check_template(source, settings), facts)
+        }
+    }
+}
+
+fn empty_report(source: SourceFile) -> FileReport {
+    FileReport {
+        source,
+        diagnostics: Vec::new(),
+    }
+}

@@ -110,8 +110,14 @@ impl miette::Diagnostic for View<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let file = self.source.0;
         let primary = LabeledSpan::new_primary_with_span(None, miette_span(file, self.d.span));
+        // A run of labels saying the same thing (every tab-indented line of a block) reads
+        // better with the words once, on the first of them.
+        let mut previous: Option<&str> = None;
         let secondary = self.d.labels.iter().map(move |l| {
-            LabeledSpan::new_with_span(Some(l.message.clone()), miette_span(file, l.span))
+            let repeated = previous == Some(l.message.as_str());
+            previous = Some(l.message.as_str());
+            let text = (!repeated && !l.message.is_empty()).then(|| l.message.clone());
+            LabeledSpan::new_with_span(text, miette_span(file, l.span))
         });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }

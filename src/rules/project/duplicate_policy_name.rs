@@ -1,0 +1,47 @@
+use crate::declare_rule;
+use crate::rules::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a customer managed policy name (`ManagedPolicyName`) that two template files of
+    /// the same run — or two resources of one template — define literally.
+    ///
+    /// Names with symbolic parts (`!Sub ${AWS::StackName}-ssm`) differ per stack and are not
+    /// compared. Templates shown in Markdown code blocks are documentation, often copies of a
+    /// template file, and `aws iam create-policy` commands are alternatives to a template, so
+    /// neither counts as a second definition.
+    ///
+    /// ## Why it matters
+    /// Managed policy names are unique per account: the second stack to be deployed fails with
+    /// "already exists", or, when the first stack is deleted, takes the other stack's policy
+    /// with it. References by name become ambiguous about which policy they mean.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// # cluster-policy.yaml and batch-policy.yaml both contain
+    /// Resources:
+    ///   Policy:
+    ///     Type: AWS::IAM::ManagedPolicy
+    ///     Properties:
+    ///       ManagedPolicyName: pclusterSSM
+    /// ```
+    ///
+    /// ## Fix
+    /// Give each policy its own name, or derive it from the stack so every deployment differs:
+    /// ```yaml
+    ///       ManagedPolicyName: !Sub ${AWS::StackName}-ssm
+    /// ```
+    pub struct DuplicatePolicyName {
+        name: "duplicate-policy-name",
+        code: "X002",
+        severity: Error,
+        family: Project,
+        summary: "The same managed policy name defined twice in the checked files",
+    }
+}
+
+impl Rule for DuplicatePolicyName {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+}

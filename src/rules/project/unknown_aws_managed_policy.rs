@@ -1,0 +1,44 @@
+use crate::declare_rule;
+use crate::rules::{Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Checks every AWS managed policy ARN (`arn:aws:iam::aws:policy/…`) in templates,
+    /// ParallelCluster configs, scripts and Markdown code blocks against the list of AWS managed
+    /// policies: a misspelt name gets "did you mean", a right name under the wrong IAM path
+    /// (`policy/service-role/AmazonSSMManagedInstanceCore`) gets the right ARN.
+    ///
+    /// A name close to no AWS managed policy is not reported, since AWS adds policies after the
+    /// list was generated.
+    ///
+    /// ## Why it matters
+    /// AWS managed policy ARNs are matched exactly, path included. A wrong ARN fails the stack
+    /// or cluster creation with `NoSuchEntity`, after minutes of provisioning.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// ManagedPolicyArns:
+    ///   - arn:aws:iam::aws:policy/service-role/AmazonSSMManagedInstanceCore
+    ///   - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCor
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the policy's ARN exactly as AWS publishes it:
+    /// ```yaml
+    /// ManagedPolicyArns:
+    ///   - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore
+    /// ```
+    pub struct UnknownAwsManagedPolicy {
+        name: "unknown-aws-managed-policy",
+        code: "X003",
+        severity: Error,
+        family: Project,
+        summary: "An AWS managed policy ARN with a misspelt name or a wrong path",
+    }
+}
+
+impl Rule for UnknownAwsManagedPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+}

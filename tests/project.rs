@@ -1,0 +1,197 @@
+//! The cross-file pass over whole folders: fixtures laid out like the HPC workshop, duplicate
+//! names, AWS managed policy ARNs, and the real corpora when present.
+
+use cfn_policy_lint::run::{run, RunOptions};
+use std::path::{Path, PathBuf};
+
+/// (path relative to the crate, line, column, rule, text at the span) of every finding.
+fn findings(paths: &[&str]) -> Vec<(String, usize, usize, String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+    let outcome = run(&paths, &RunOptions::default(), std::io::empty());
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let mut out = Vec::new();
+    for report in &outcome.reports {
+        let rel = Path::new(&report.source.path)
+            .strip_prefix(root)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| report.source.path.clone());
+        for d in &report.diagnostics {
+            let p = report.source.position(d.span.start);
+            out.push((
+                rel.clone(),
+                p.line,
+                p.column,
+                d.rule.to_string(),
+                report.source.slice(d.span).to_string(),
+            ));
+        }
+    }
+    out
+}
+
+fn f(
+    path: &str,
+    line: usize,
+    column: usize,
+    rule: &str,
+    text: &str,
+) -> (String, usize, usize, String, String) {
+    (
+        path.to_string(),
+        line,
+        column,
+        rule.to_string(),
+        text.to_string(),
+    )
+}
+
+#[test]
+fn workshop_layout_reports_the_mismatch_at_every_reference() {
+    let dir = "fixtures/policy-name-mismatch/fail";
+    let m = "policy-name-mismatch";
+    assert_eq!(
+        findings(&[dir]),
+        [
+            f(&format!("{dir}/apply-policy.sh"), 3, 76, m, "pclusterSSM"),
+            f(&format!("{dir}/apply-policy.sh"), 5, 69, m, "pclusterSSM"),
+            f(
+                &format!("{dir}/cluster-config.yaml"),
+                10,
+                50,
+                m,
+                "pclusterSSM"
+            ),
+            f(
+                &format!("{dir}/cluster-config.yaml"),
+                23,
+                54,
+                m,
+                "pclusterSSM"
+            ),
+            f(
+                &format!("{dir}/my-cluster-config.ini"),
+                9,
+                65,
+                m,
+                "pclusterSSM"
+            ),
+        ]
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let outcome = run(&[root.join(dir)], &RunOptions::default(), std::io::empty());
+    let d = &outcome.reports[0].diagnostics[0];
+    assert!(
+        d.message
+            .contains("did you mean `pclusterSSM2` (defined at ")
+            && d.message
+                .ends_with("policy-name-mismatch/fail/policy.yaml:7)?"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn agreeing_names_report_nothing() {
+    assert_eq!(findings(&["fixtures/policy-name-mismatch/pass"]), []);
+    assert_eq!(findings(&["fixtures/duplicate-policy-name/pass"]), []);
+    assert_eq!(findings(&["fixtures/unknown-aws-managed-policy/pass"]), []);
+}
+
+#[test]
+fn a_reference_alone_is_not_a_mismatch() {
+    // Without the template in the run nothing is defined, so nothing is close: the policy may
+    // come from anywhere.
+    let dir = "fixtures/policy-name-mismatch/fail";
+    assert_eq!(
+        findings(&[
+            &format!("{dir}/apply-policy.sh"),
+            &format!("{dir}/my-cluster-config.ini")
+        ]),
+        []
+    );
+}
+
+#[test]
+fn a_name_defined_twice_is_reported_once_at_the_later_path() {
+    let dir = "fixtures/duplicate-policy-name/fail";
+    assert_eq!(
+        findings(&[dir]),
+        [f(
+            &format!("{dir}/cluster-policy.yaml"),
+            6,
+            26,
+            "duplicate-policy-name",
+            "pclusterSSM"
+        )]
+    );
+}
+
+#[test]
+fn aws_managed_policy_arns_are_checked_with_fixes() {
+    let dir = "fixtures/unknown-aws-managed-policy/fail";
+    let r = "unknown-aws-managed-policy";
+    assert_eq!(
+        findings(&[dir]),
+        [
+            f(
+                &format!("{dir}/instance-role.yaml"),
+                14,
+                34,
+                r,
+                "/service-role/AmazonSSMManagedInstanceCore"
+            ),
+            f(
+                &format!("{dir}/instance-role.yaml"),
+                15,
+                53,
+                r,
+                "/CloudWatchAgentServerPolicies"
+            ),
+        ]
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let outcome = run(&[root.join(dir)], &RunOptions::default(), std::io::empty());
+    let fixes: Vec<_> = outcome.reports[0]
+        .diagnostics
+        .iter()
+        .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            "/AmazonSSMManagedInstanceCore",
+            "/CloudWatchAgentServerPolicy"
+        ]
+    );
+}
+
+fn corpus(sub: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus")
+        .join(sub);
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn pcluster_corpus_only_reports_the_nonexistent_cloudwatch_policy() {
+    let Some(dir) = corpus("pcluster-configs") else {
+        return;
+    };
+    let outcome = run(&[dir], &RunOptions::default(), std::io::empty());
+    let mut seen = Vec::new();
+    for report in &outcome.reports {
+        for d in &report.diagnostics {
+            seen.push((d.rule, report.source.slice(d.span).to_string()));
+        }
+    }
+    // `CloudWatchReadAccess` is not an AWS managed policy (ParallelCluster's converter tests
+    // use it as sample input); every other ARN of the 63 configs is fine.
+    assert!(!seen.is_empty());
+    assert!(
+        seen.iter()
+            .all(|(rule, text)| *rule == "unknown-aws-managed-policy"
+                && text == "/CloudWatchReadAccess"),
+        "{seen:?}"
+    );
+}
