@@ -13,7 +13,6 @@ use crate::fix;
 use crate::render::{self, Format, RenderOptions};
 use crate::rules::{self, Selection};
 use crate::run::{self, RunOptions};
-use crate::source::SourceFile;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
@@ -342,12 +341,12 @@ fn check(
     let mut outcome = run::run(&paths, &opts, stdin);
 
     if args.fix || args.diff {
-        let fixed = fix_files(&mut outcome, &resolver, stdin_name.as_deref(), args.diff);
+        let fixed = fix_files(&outcome, &resolver, stdin_name.as_deref(), args.diff);
         if args.diff {
             ignore_broken_pipe(stdout.write_all(fixed.diff.as_bytes()))?;
-        }
-        for problem in &fixed.problems {
-            writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
+            for problem in outcome.problems.iter().chain(&fixed.problems) {
+                writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
+            }
         }
         if !args.quiet {
             let verb = if args.diff { "would fix" } else { "fixed" };
@@ -360,9 +359,8 @@ fn check(
                 if fixed.files == 1 { "" } else { "s" }
             )?;
         }
-        let trouble = !fixed.problems.is_empty() || !outcome.problems.is_empty();
-        outcome.problems.extend(fixed.problems);
         if args.diff {
+            let trouble = !fixed.problems.is_empty() || !outcome.problems.is_empty();
             return Ok(if trouble {
                 EXIT_TROUBLE
             } else if fixed.files > 0 {
@@ -371,6 +369,28 @@ fn check(
                 EXIT_OK
             });
         }
+        if fixed.files > 0 {
+            // Check everything again: the fixed files, and the cross-file pass over them.
+            // Text from stdin was not fixed and cannot be read twice: its report stays.
+            let stdin_report = stdin_name.as_deref().and_then(|name| {
+                let i = outcome.reports.iter().position(|r| r.source.path == name)?;
+                Some(outcome.reports.remove(i))
+            });
+            let file_paths: Vec<PathBuf> = paths
+                .iter()
+                .filter(|p| p.as_os_str() != run::STDIN_PATH)
+                .cloned()
+                .collect();
+            let mut again = run::run(&file_paths, &opts, io::empty());
+            if let Some(report) = stdin_report {
+                again.reports.push(report);
+                again
+                    .reports
+                    .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+            }
+            outcome = again;
+        }
+        outcome.problems.extend(fixed.problems);
     }
 
     if let Some(path) = &args.baseline {
@@ -451,10 +471,10 @@ struct FixSummary {
     problems: Vec<run::FileProblem>,
 }
 
-/// Fix every checked file on disk (or only diff when `diff_only`), replacing each fixed file's
-/// report with a fresh check of its new text. Text from stdin is never fixed.
+/// Fix every checked file on disk, or only collect the diff when `diff_only`. Text from stdin
+/// is never fixed.
 fn fix_files(
-    outcome: &mut run::RunOutcome,
+    outcome: &run::RunOutcome,
     resolver: &Resolver,
     stdin_name: Option<&str>,
     diff_only: bool,
@@ -465,32 +485,29 @@ fn fix_files(
         diff: String::new(),
         problems: Vec::new(),
     };
-    for report in &mut outcome.reports {
-        let path = report.source.path.clone();
-        if Some(path.as_str()) == stdin_name {
+    for report in &outcome.reports {
+        let path = &report.source.path;
+        if Some(path.as_str()) == stdin_name || !report.diagnostics.iter().any(|d| d.fix.is_some())
+        {
             continue;
         }
-        let Ok(FileSettings::Check(settings)) = resolver.settings_for(std::path::Path::new(&path))
+        let Ok(FileSettings::Check(settings)) = resolver.settings_for(std::path::Path::new(path))
         else {
             continue;
         };
-        let Some(fixed) = fix::fix_text(&path, &report.source.text, &settings) else {
+        let Some(fixed) = fix::fix_text(path, &report.source.text, &settings) else {
             continue;
         };
         if diff_only {
             summary
                 .diff
-                .push_str(&fix::unified_diff(&path, &report.source.text, &fixed.text));
-        } else if let Err(e) = fix::write_atomic(std::path::Path::new(&path), &fixed.text) {
+                .push_str(&fix::unified_diff(path, &report.source.text, &fixed.text));
+        } else if let Err(e) = fix::write_atomic(std::path::Path::new(path), &fixed.text) {
             summary.problems.push(run::FileProblem {
-                path,
+                path: path.clone(),
                 message: format!("cannot write the fixes: {e}"),
             });
             continue;
-        } else {
-            let kind = crate::discover::classify(std::path::Path::new(&path), &fixed.text);
-            *report =
-                crate::project::check_file(SourceFile::new(path, fixed.text), kind, &settings).0;
         }
         summary.fixes += fixed.applied;
         summary.files += 1;

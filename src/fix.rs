@@ -124,6 +124,8 @@ fn syntax_errors(report: &FileReport) -> usize {
 /// A unified diff from `old` to `new`, with `a/` and `b/` headers.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
+    // `a//tmp/x` reads badly; git's form has no slash after the prefix.
+    let path = path.trim_start_matches('/');
     diff.unified_diff()
         .context_radius(3)
         .header(&format!("a/{path}"), &format!("b/{path}"))

@@ -140,3 +140,51 @@ fn suppressed_findings_are_not_fixed() {
         text
     );
 }
+
+#[test]
+fn fixes_found_after_the_indentation_is_repaired_come_in_a_second_round() {
+    // `allow` is only found on the doctor's repair (no fix then); once the tabs are fixed and
+    // the file parses, its fix applies.
+    let text = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n\tVersion: '2012-10-17'\n\tStatement:\n\t  - Effect: allow\n\t    Action: s3:GetObject\n\t    Resource: '*'\n";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.yaml");
+    std::fs::write(&file, text).unwrap();
+    let before = run_in(dir.path(), &["check", "--format", "concise", "t.yaml"]);
+    let before = String::from_utf8_lossy(&before.stdout).into_owned();
+    assert!(before.contains("invalid-effect"), "{before}");
+    let out = run_in(
+        dir.path(),
+        &["check", "--fix", "--format", "concise", "t.yaml"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert!(fixed.contains("        - Effect: Allow\n"), "{fixed}");
+    assert!(!fixed.contains('\t'));
+}
+
+#[test]
+fn markdown_pages_are_fixed_inside_their_code_blocks_and_rechecked_across_files() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tutorial/seed-tutorial.md");
+    let original = std::fs::read_to_string(page).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.md");
+    std::fs::write(&file, &original).unwrap();
+    let out = run_in(
+        dir.path(),
+        &["check", "--fix", "--format", "concise", "page.md"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("indentation"), "{stdout}");
+    // The cross-file finding about the page's commands is still reported after the fix.
+    assert!(stdout.contains("policy-name-mismatch"), "{stdout}");
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert_ne!(fixed, original);
+    // Prose outside the code blocks is untouched.
+    let prose = |t: &str| t.lines().take(30).collect::<Vec<_>>().join("\n");
+    assert_eq!(prose(&fixed), prose(&original));
+}

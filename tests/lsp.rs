@@ -258,3 +258,37 @@ fn non_templates_get_no_diagnostics_and_unknown_requests_an_error() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn markdown_pages_get_diagnostics_for_their_code_blocks() {
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tutorial/seed-tutorial.md");
+    let text = std::fs::read_to_string(page).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let uri = format!("file://{}/page.md", dir_path.display());
+    let mut client = Client::start(&dir_path);
+    client.request(
+        1,
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    client.notify("initialized", json!({}));
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": text}}),
+    );
+    let diags = client.diagnostics(&uri, 1);
+    let first_tab = diags
+        .iter()
+        .find(|d| d["code"] == "Y002")
+        .expect("a tab finding");
+    // Page line 44, after the list item's own tab: the template's first tab.
+    assert_eq!(range(first_tab), [43, 1, 43, 2]);
+    client.request(2, "shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    let deadline = Instant::now() + TIMEOUT;
+    while client.child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
