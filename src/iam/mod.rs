@@ -2,6 +2,7 @@
 //! model and ARN handling build on these (see DESIGN.md, stage `iam`).
 
 pub mod action;
+pub mod arn;
 pub mod catalog;
 pub mod managed;
 
