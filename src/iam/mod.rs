@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod arn;
+pub mod scope;
 pub mod catalog;
 pub mod managed;
 
