@@ -2,6 +2,7 @@
 //! model, run the enabled rules, map findings back to the original text, and sort them.
 
 use crate::diagnostic::Diagnostic;
+use crate::iam;
 use crate::rules::{self, FileContext, Selection};
 use crate::source::{OffsetMap, SourceFile};
 use crate::template::Template;
@@ -28,12 +29,20 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     if let Some(analysed) = &analysed {
         let analysed_source = analysed.repaired_source.as_ref().unwrap_or(&source);
         let template = Template::from_document(&analysed.document);
-        let ctx = FileContext {
-            source: analysed_source,
-            document: Some(&analysed.document),
-            template: Some(&template),
-            repaired: analysed.map.is_some(),
-        };
+        // A standalone policy document is not a template: only the YAML and IAM rules apply.
+        let is_policy = analysed
+            .document
+            .root
+            .as_ref()
+            .is_some_and(iam::is_policy_document);
+        let embedded = iam::EmbeddedDocuments::default();
+        let ctx = FileContext::new(
+            analysed_source,
+            Some(&analysed.document),
+            (!is_policy).then_some(&template),
+            analysed.map.is_some(),
+        )
+        .with_embedded(&embedded);
         let mut found = Vec::new();
         for rule in rules::registry() {
             if settings.selection.is_enabled(rule.meta()) {

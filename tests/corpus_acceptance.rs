@@ -92,12 +92,7 @@ fn listed_duplicate_keys_are_found() {
         let line_no: usize = line_no.trim().parse().unwrap();
         let source = SourceFile::new(rel, read(&dir, rel));
         let document = parse(&source.text, &ParseOptions::default()).unwrap();
-        let ctx = FileContext {
-            source: &source,
-            document: Some(&document),
-            template: None,
-            repaired: false,
-        };
+        let ctx = FileContext::new(&source, Some(&document), None, false);
         let mut found = Vec::new();
         DuplicateKey.check(&ctx, &mut found);
         assert!(

@@ -5,8 +5,16 @@ pub mod action;
 pub mod arn;
 pub mod scope;
 pub mod catalog;
+pub mod extract;
 pub mod managed;
+pub mod model;
 
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};
+pub use extract::{is_policy_document, EmbeddedDocuments};
 pub use managed::{managed_policy, managed_policy_names, ManagedPolicy};
+pub use model::{
+    ActionItem, ActionList, AttachTarget, Attachment, ConditionBlock, ConditionEntry,
+    ConditionOperator, DocumentOrigin, Element, IdentityKind, Item, Owner, Policy, PolicyKind,
+    PrincipalBlock, PrincipalEntry, ResourceList, Statement,
+};

@@ -4,9 +4,11 @@
 //! into [`RuleMeta::docs`], which `explain`, `rules` and generated docs read.
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::iam::{EmbeddedDocuments, Policy};
 use crate::source::SourceFile;
 use crate::template::Template;
 use crate::yaml::Document;
+use std::sync::OnceLock;
 
 pub mod iam;
 pub mod project;
@@ -61,11 +63,54 @@ impl RuleMeta {
 /// What a per-file rule can look at. `source` is the text the AST was built from: the original
 /// file, or the indentation doctor's repair of it (then `repaired` is true and the engine maps
 /// every span back to the original before reporting).
+///
+/// `template` is `None` for a file that is a standalone policy document (see
+/// [`crate::iam::is_policy_document`]): template rules do not apply to it.
 pub struct FileContext<'a> {
     pub source: &'a SourceFile,
     pub document: Option<&'a Document>,
     pub template: Option<&'a Template<'a>>,
     pub repaired: bool,
+    /// Where policy documents written as strings are parsed into; without it they are skipped.
+    pub embedded: Option<&'a EmbeddedDocuments>,
+    /// Built on first use by [`FileContext::policies`], shared by every IAM rule.
+    policies: OnceLock<Vec<Policy<'a>>>,
+}
+
+impl<'a> FileContext<'a> {
+    pub fn new(
+        source: &'a SourceFile,
+        document: Option<&'a Document>,
+        template: Option<&'a Template<'a>>,
+        repaired: bool,
+    ) -> Self {
+        FileContext {
+            source,
+            document,
+            template,
+            repaired,
+            embedded: None,
+            policies: OnceLock::new(),
+        }
+    }
+
+    /// Also read policy documents given as JSON strings, parsing them into `store`.
+    pub fn with_embedded(mut self, store: &'a EmbeddedDocuments) -> Self {
+        self.embedded = Some(store);
+        self
+    }
+
+    /// Every IAM policy document of the file (extracted once, on first use).
+    pub fn policies(&self) -> &[Policy<'a>] {
+        self.policies.get_or_init(|| {
+            crate::iam::extract::extract(
+                self.document,
+                self.template,
+                &self.source.text,
+                self.embedded,
+            )
+        })
+    }
 }
 
 pub trait Rule: Sync + Send {

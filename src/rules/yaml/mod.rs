@@ -34,12 +34,7 @@ pub(crate) mod test_support {
         let source = SourceFile::new(path, text);
         let document = parse(&source.text, &ParseOptions::default())
             .unwrap_or_else(|e| panic!("test input does not parse: {e:?}"));
-        let ctx = FileContext {
-            source: &source,
-            document: Some(&document),
-            template: None,
-            repaired: false,
-        };
+        let ctx = FileContext::new(&source, Some(&document), None, false);
         let mut out = Vec::new();
         rule.check(&ctx, &mut out);
         out
