@@ -25,7 +25,11 @@ pub enum Tok {
     /// A literal character (IAM compares ARNs case-sensitively, but this linter is lenient).
     Char(char),
     /// Any text (`many`) or exactly one character, restricted to what may appear in it.
-    Any { many: bool, colon: bool, slash: bool },
+    Any {
+        many: bool,
+        colon: bool,
+        slash: bool,
+    },
 }
 
 impl Tok {
@@ -60,7 +64,6 @@ impl Tok {
             Tok::Any { colon, slash, .. } => (colon || c != ':') && (slash || c != '/'),
         }
     }
-
 }
 
 /// A field of an ARN: its tokens and where they were written.
@@ -191,8 +194,7 @@ pub fn parse_resource(t: &StringTemplate<'_>, template: Option<&Template<'_>>) -
                 span,
             } => {
                 if index == 0 {
-                    match reference_format(template, resource, Some(attribute.unwrap_or("")))
-                    {
+                    match reference_format(template, resource, Some(attribute.unwrap_or(""))) {
                         Some(format) => {
                             from_reference = true;
                             push_format(&mut toks, format, *span);
@@ -253,9 +255,11 @@ fn push_text(toks: &mut Vec<Spanned>, text: &str, span: Span) {
 /// `arn:aws:s3:::${Bucket}/*` be an object ARN and never a bucket ARN.
 fn symbol_tok(name: &str) -> Tok {
     let lower = name.to_ascii_lowercase();
-    if ["path", "prefix", "key", "folder", "dir", "object", "resource"]
-        .iter()
-        .any(|w| lower.contains(w))
+    if [
+        "path", "prefix", "key", "folder", "dir", "object", "resource",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
     {
         Tok::PATH
     } else {
@@ -288,8 +292,15 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(close) = after.find('}') {
                 let name = &after[..close];
-                vars.push(out.len());
                 let slash = !SINGLE_SEGMENT_VARIABLES.contains(&name);
+                // A variable stands for at least one character: an access point ARN always
+                // has a region, so `arn:aws:s3:::x` is no access point.
+                out.push(Tok::Any {
+                    many: false,
+                    colon: false,
+                    slash,
+                });
+                vars.push(out.len());
                 out.push(Tok::Any {
                     many: true,
                     colon: false,
@@ -311,8 +322,10 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
     if let Some(&last) = vars.last() {
         // Only when nothing but the variable ends the format.
         if last + 1 == out.len() {
-            if let Some(Tok::Any { colon, .. }) = out.get_mut(last) {
-                *colon = true;
+            for tok in out.iter_mut().skip(last - 1).take(2) {
+                if let Tok::Any { colon, .. } = tok {
+                    *colon = true;
+                }
             }
         }
     }
@@ -335,24 +348,69 @@ const REFERENCE_ARNS: &[(&str, &str, &str, &str)] = &[
     ("AWS::IAM::Group", "Arn", "iam", "group"),
     ("AWS::IAM::ManagedPolicy", "Ref", "iam", "policy"),
     ("AWS::IAM::ManagedPolicy", "PolicyArn", "iam", "policy"),
-    ("AWS::IAM::InstanceProfile", "Arn", "iam", "instance-profile"),
+    (
+        "AWS::IAM::InstanceProfile",
+        "Arn",
+        "iam",
+        "instance-profile",
+    ),
     ("AWS::Lambda::Function", "Arn", "lambda", "function"),
     ("AWS::Serverless::Function", "Arn", "lambda", "function"),
     ("AWS::DynamoDB::Table", "Arn", "dynamodb", "table"),
     ("AWS::DynamoDB::Table", "StreamArn", "dynamodb", "stream"),
     ("AWS::KMS::Key", "Arn", "kms", "key"),
     ("AWS::Kinesis::Stream", "Arn", "kinesis", "stream"),
-    ("AWS::KinesisFirehose::DeliveryStream", "Arn", "firehose", "deliverystream"),
-    ("AWS::StepFunctions::StateMachine", "Ref", "states", "statemachine"),
-    ("AWS::StepFunctions::StateMachine", "Arn", "states", "statemachine"),
-    ("AWS::Serverless::StateMachine", "Ref", "states", "statemachine"),
-    ("AWS::Serverless::StateMachine", "Arn", "states", "statemachine"),
-    ("AWS::SecretsManager::Secret", "Ref", "secretsmanager", "Secret"),
+    (
+        "AWS::KinesisFirehose::DeliveryStream",
+        "Arn",
+        "firehose",
+        "deliverystream",
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        "Ref",
+        "states",
+        "statemachine",
+    ),
+    (
+        "AWS::StepFunctions::StateMachine",
+        "Arn",
+        "states",
+        "statemachine",
+    ),
+    (
+        "AWS::Serverless::StateMachine",
+        "Ref",
+        "states",
+        "statemachine",
+    ),
+    (
+        "AWS::Serverless::StateMachine",
+        "Arn",
+        "states",
+        "statemachine",
+    ),
+    (
+        "AWS::SecretsManager::Secret",
+        "Ref",
+        "secretsmanager",
+        "Secret",
+    ),
     ("AWS::ECR::Repository", "Arn", "ecr", "repository"),
     ("AWS::Logs::LogGroup", "Arn", "logs", "log-group"),
     ("AWS::Events::EventBus", "Arn", "events", "event-bus"),
-    ("AWS::CodeCommit::Repository", "Arn", "codecommit", "repository"),
-    ("AWS::EFS::FileSystem", "Arn", "elasticfilesystem", "file-system"),
+    (
+        "AWS::CodeCommit::Repository",
+        "Arn",
+        "codecommit",
+        "repository",
+    ),
+    (
+        "AWS::EFS::FileSystem",
+        "Arn",
+        "elasticfilesystem",
+        "file-system",
+    ),
 ];
 
 /// The catalogue ARN format of `!Ref name` (`attribute` None) or `!GetAtt name.attribute`, when
@@ -531,8 +589,8 @@ fn is_service_char(c: char) -> bool {
 pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
     if let Some(partition) = arn.partition.literal() {
         if !PARTITIONS.contains(&partition.as_str()) {
-            let suggestion = crate::suggest::closest(&partition, PARTITIONS.iter().copied())
-                .unwrap_or("aws");
+            let suggestion =
+                crate::suggest::closest(&partition, PARTITIONS.iter().copied()).unwrap_or("aws");
             return Some(ArnProblem {
                 span: arn.partition.span,
                 message: format!("`{partition}` is not an AWS partition"),
@@ -545,7 +603,10 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
     if let Some(account) = arn.account.literal() {
         let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
         // `aws` owns AWS managed policies; some services use other fixed owners.
-        if !account.is_empty() && !twelve_digits && !account.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        if !account.is_empty()
+            && !twelve_digits
+            && !account.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        {
             return Some(ArnProblem {
                 span: arn.account.span,
                 message: format!("account `{account}` is not a 12-digit AWS account ID"),
@@ -596,7 +657,11 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
 /// Number of tokens before field `index` (0 = `arn`) including its leading colon.
 fn prefix_len(arn: &Arn, index: usize) -> usize {
     let fields = [&arn.partition, &arn.service, &arn.region, &arn.account];
-    4 + fields.iter().take(index - 1).map(|f| f.toks.len() + 1).sum::<usize>()
+    4 + fields
+        .iter()
+        .take(index - 1)
+        .map(|f| f.toks.len() + 1)
+        .sum::<usize>()
 }
 
 /// The tokens without the region (3) and/or account (4) fields, keeping their colons.

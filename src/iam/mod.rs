@@ -3,11 +3,11 @@
 
 pub mod action;
 pub mod arn;
-pub mod scope;
 pub mod catalog;
 pub mod extract;
 pub mod managed;
 pub mod model;
+pub mod scope;
 
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};

@@ -98,11 +98,7 @@ impl Scope {
 
     fn type_fits(&mut self, resource: usize, rt: &'static ResourceType) -> bool {
         // A resource type without a documented format cannot be ruled out.
-        rt.arn_formats.is_empty()
-            || rt
-                .arn_formats
-                .iter()
-                .any(|f| self.format_fits(resource, f))
+        rt.arn_formats.is_empty() || rt.arn_formats.iter().any(|f| self.format_fits(resource, f))
     }
 
     /// Whether some resource of the statement can be a resource the action applies to.
@@ -127,8 +123,7 @@ impl Scope {
                 for &format in &rt.arn_formats {
                     for other in siblings {
                         for &other_format in &other.arn_formats {
-                            if extends(other_format, format) && self.format_fits(i, other_format)
-                            {
+                            if extends(other_format, format) && self.format_fits(i, other_format) {
                                 return Gap::Parent {
                                     resource_type: rt.name,
                                     resource: i,
@@ -136,8 +131,7 @@ impl Scope {
                                     child_format: other_format,
                                 };
                             }
-                            if extends(format, other_format) && self.format_fits(i, other_format)
-                            {
+                            if extends(format, other_format) && self.format_fits(i, other_format) {
                                 return Gap::Child {
                                     resource_type: rt.name,
                                     resource: i,

@@ -165,6 +165,16 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &template::UnusedParameter,
         &template::InvalidTemplateSection,
         // iam
+        &iam::UnknownService,
+        &iam::UnknownAction,
+        &iam::ActionPatternMatchesNothing,
+        &iam::InvalidArn,
+        &iam::ResourceScopeMismatch,
+        &iam::ServiceWildcardAction,
+        &iam::WildcardResource,
+        &iam::PassRoleWildcard,
+        &iam::UnknownConditionOperator,
+        &iam::UnknownConditionKey,
         // purpose
         // project
     ];

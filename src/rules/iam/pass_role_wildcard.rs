@@ -57,23 +57,28 @@ impl Rule for PassRoleWildcard {
                 {
                     continue;
                 }
-                let Some(every_role) = statement.resources().iter().find(|item| {
-                    match parse_resource(&item.value, ctx.template) {
-                        ResourceArn::Star => true,
-                        ResourceArn::Arn(arn) => {
-                            let service = arn.service.literal();
-                            let resource = arn.resource.literal();
-                            service.as_deref() == Some("iam")
-                                && (arn.resource.toks == [Tok::STAR]
-                                    || resource.is_none()
-                                        && arn.resource.toks.len() == 6
-                                        && arn.resource.toks[..5]
-                                            == "role/".chars().map(Tok::Char).collect::<Vec<_>>()
-                                        && arn.resource.toks[5] == Tok::STAR)
+                let Some(every_role) =
+                    statement.resources().iter().find(|item| {
+                        match parse_resource(&item.value, ctx.template) {
+                            ResourceArn::Star => true,
+                            ResourceArn::Arn(arn) => {
+                                let service = arn.service.literal();
+                                let resource = arn.resource.literal();
+                                service.as_deref() == Some("iam")
+                                    && (arn.resource.toks == [Tok::STAR]
+                                        || resource.is_none()
+                                            && arn.resource.toks.len() == 6
+                                            && arn.resource.toks[..5]
+                                                == "role/"
+                                                    .chars()
+                                                    .map(Tok::Char)
+                                                    .collect::<Vec<_>>()
+                                            && arn.resource.toks[5] == Tok::STAR)
+                            }
+                            _ => false,
                         }
-                        _ => false,
-                    }
-                }) else {
+                    })
+                else {
                     continue;
                 };
                 for (item, pattern) in patterns(statement) {

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
-use crate::iam::{ActionRef, Catalog};
+use crate::iam::ActionRef;
 use crate::rules::iam::support::{
     as_yaml, by_familiarity, expand, means_allow, name_some, patterns, scoped_resources,
 };
@@ -193,7 +193,11 @@ fn diagnostic(
                 Some(parent) => format!("add `{}` to Resource", as_yaml(&parent, r.symbolic)),
                 None => format!("add the {resource_type} ARN (`{format}`) to Resource"),
             };
-            (message, help, Some((*resource, format!("{} {child} ARN", article(child)))))
+            (
+                message,
+                help,
+                Some((*resource, format!("{} {child} ARN", article(child)))),
+            )
         }
         Gap::Child {
             resource_type,
@@ -221,9 +225,16 @@ fn diagnostic(
             };
             let help = match suggestion {
                 Some(child) => format!("add `{}` to Resource", as_yaml(&child, r.symbolic)),
-                None => format!("add {} {resource_type} ARN (`{format}`) to Resource", article(resource_type)),
+                None => format!(
+                    "add {} {resource_type} ARN (`{format}`) to Resource",
+                    article(resource_type)
+                ),
             };
-            (message, help, Some((*resource, format!("{} {parent} ARN", article(parent)))))
+            (
+                message,
+                help,
+                Some((*resource, format!("{} {parent} ARN", article(parent)))),
+            )
         }
         Gap::StarOnly => {
             let message = if n > 1 {
@@ -246,7 +257,8 @@ fn diagnostic(
                 .resource_types()
                 .find_map(|(rt, _)| rt.arn_formats.first().copied())
                 .unwrap_or("");
-            let message = format!(
+            let message =
+                format!(
                 "{pats} acts on `{service}` resources, but {all_resources} {} no `{service}` ARN{}",
                 if scope.resources().len() > 1 { "include" } else { "is" },
                 if scope.resources().len() > 1 { "" } else { "" }
@@ -268,7 +280,14 @@ fn diagnostic(
             let message = if many {
                 format!("{n} {} such as {some} apply only to {types} resources, and {all_resources} {} none", plural(n, "action"), if scope.resources().len() > 1 { "are" } else { "is" })
             } else {
-                format!("{pats} applies only to {types} resources, and {all_resources} {} none", if scope.resources().len() > 1 { "are" } else { "is" })
+                format!(
+                    "{pats} applies only to {types} resources, and {all_resources} {} none",
+                    if scope.resources().len() > 1 {
+                        "are"
+                    } else {
+                        "is"
+                    }
+                )
             };
             let help = match format {
                 Some(f) => format!("add an ARN of the form `{f}` to Resource"),
@@ -294,7 +313,6 @@ fn diagnostic(
             }
         }
     }
-    let _ = Catalog::active();
     d
 }
 

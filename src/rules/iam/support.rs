@@ -91,16 +91,18 @@ fn popularity() -> &'static HashMap<String, u32> {
     })
 }
 
-/// The actions in the order a message should name them: the most familiar first.
+/// The actions in the order a message should name them: reading before changing (what a
+/// workload is most likely to miss), then the most familiar first.
 pub fn by_familiarity(actions: &mut [ActionRef<'static>]) {
     let counts = popularity();
     actions.sort_by_cached_key(|a| {
         let name = a.full_name();
-        let count = counts
-            .get(&name.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(0);
-        (std::cmp::Reverse(count), name)
+        let count = counts.get(&name.to_ascii_lowercase()).copied().unwrap_or(0);
+        (
+            a.access_level().is_mutating(),
+            std::cmp::Reverse(count),
+            name,
+        )
     });
 }
 

@@ -89,12 +89,16 @@ fn unknown(catalog: &Catalog, services: &[&Service], key: &str) -> Option<String
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
         let globals = catalog.global_condition_keys();
-        if globals.iter().any(|k| k.matches(key)) || aws_keys_of_services().contains(&key.to_ascii_lowercase()) {
+        if globals.iter().any(|k| k.matches(key))
+            || aws_keys_of_services().contains(&key.to_ascii_lowercase())
+        {
             return None;
         }
         return Some(help(key, globals.iter(), "AWS global condition keys"));
     }
-    let service = services.iter().find(|s| s.prefix.eq_ignore_ascii_case(prefix))?;
+    let service = services
+        .iter()
+        .find(|s| s.prefix.eq_ignore_ascii_case(prefix))?;
     if service.condition_key(key).is_some() {
         return None;
     }
@@ -118,11 +122,17 @@ fn help<'k>(key: &str, candidates: impl Iterator<Item = &'k ConditionKey>, list:
         })
         .collect();
     let suggestion = if tail.is_empty() {
-        closest(key, names.iter().filter(|(_, t)| !t).map(|(n, _)| n.as_str()))
-            .map(str::to_string)
+        closest(
+            key,
+            names.iter().filter(|(_, t)| !t).map(|(n, _)| n.as_str()),
+        )
+        .map(str::to_string)
     } else {
-        closest(head, names.iter().filter(|(_, t)| *t).map(|(n, _)| n.as_str()))
-            .map(|h| format!("{h}{tail}"))
+        closest(
+            head,
+            names.iter().filter(|(_, t)| *t).map(|(n, _)| n.as_str()),
+        )
+        .map(|h| format!("{h}{tail}"))
     };
     match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
