@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write rules/iam/wildcard-by-design.txt: the actions AWS itself grants on `Resource: "*"` in the
-managed policies of its own agents (SSM Agent, CloudWatch agent, X-Ray daemon), taken from
+managed policies of its own agents (SSM Agent, CloudWatch agent, X-Ray daemon) and of the Lambda
+execution roles (logs, VPC network interfaces), taken from
 rules/iam/aws-managed-policies.tsv. The `wildcard-resource` rule does not flag these actions.
 
 Usage: python3 scripts/gen_wildcard_by_design.py
@@ -14,6 +15,8 @@ POLICIES = [
     "AmazonSSMManagedEC2InstanceDefaultPolicy",
     "CloudWatchAgentServerPolicy",
     "AWSXRayDaemonWriteAccess",
+    "AWSLambdaBasicExecutionRole",
+    "AWSLambdaVPCAccessExecutionRole",
 ]
 
 

@@ -294,12 +294,16 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
                 let name = &after[..close];
                 let slash = !SINGLE_SEGMENT_VARIABLES.contains(&name);
                 // A variable stands for at least one character: an access point ARN always
-                // has a region, so `arn:aws:s3:::x` is no access point.
-                out.push(Tok::Any {
-                    many: false,
-                    colon: false,
-                    slash,
-                });
+                // has a region, so `arn:aws:s3:::x` is no access point. The account is the
+                // exception: resources AWS owns have none
+                // (`arn:aws:ssm:us-east-1::document/AWS-RunShellScript`).
+                if name != "Account" {
+                    out.push(Tok::Any {
+                        many: false,
+                        colon: false,
+                        slash,
+                    });
+                }
                 vars.push(out.len());
                 out.push(Tok::Any {
                     many: true,
@@ -322,7 +326,7 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
     if let Some(&last) = vars.last() {
         // Only when nothing but the variable ends the format.
         if last + 1 == out.len() {
-            for tok in out.iter_mut().skip(last - 1).take(2) {
+            for tok in out.iter_mut().skip(last.saturating_sub(1)).take(2) {
                 if let Tok::Any { colon, .. } = tok {
                     *colon = true;
                 }
@@ -716,20 +720,14 @@ pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
             push(i, j + 1);
         }
         match (x, y) {
-            (Some(Tok::Char(c)), Some(Tok::Char(d))) => {
-                if c.eq_ignore_ascii_case(&d) {
-                    push(i + 1, j + 1);
-                }
+            (Some(Tok::Char(c)), Some(Tok::Char(d))) if c.eq_ignore_ascii_case(&d) => {
+                push(i + 1, j + 1);
             }
-            (Some(Tok::Char(c)), Some(other @ Tok::Any { many, .. })) => {
-                if other.allows(c) {
-                    push(i + 1, if many { j } else { j + 1 });
-                }
+            (Some(Tok::Char(c)), Some(other @ Tok::Any { many, .. })) if other.allows(c) => {
+                push(i + 1, if many { j } else { j + 1 });
             }
-            (Some(other @ Tok::Any { many, .. }), Some(Tok::Char(d))) => {
-                if other.allows(d) {
-                    push(if many { i } else { i + 1 }, j + 1);
-                }
+            (Some(other @ Tok::Any { many, .. }), Some(Tok::Char(d))) if other.allows(d) => {
+                push(if many { i } else { i + 1 }, j + 1);
             }
             (Some(Tok::Any { many: m1, .. }), Some(Tok::Any { many: m2, .. })) => {
                 // Both can take an ordinary letter.

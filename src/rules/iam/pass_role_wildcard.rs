@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::arn::{parse_resource, ResourceArn, Tok};
+use crate::iam::PolicyKind;
 use crate::rules::iam::support::{means_allow, patterns};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
@@ -49,7 +50,9 @@ impl Rule for PassRoleWildcard {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {
+                // Only identity policies decide who may pass a role.
                 if !means_allow(statement)
+                    || policy.kind != PolicyKind::Identity
                     || statement
                         .condition
                         .as_ref()

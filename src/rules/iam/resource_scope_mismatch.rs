@@ -257,11 +257,14 @@ fn diagnostic(
                 .resource_types()
                 .find_map(|(rt, _)| rt.arn_formats.first().copied())
                 .unwrap_or("");
-            let message =
-                format!(
-                "{pats} acts on `{service}` resources, but {all_resources} {} no `{service}` ARN{}",
-                if scope.resources().len() > 1 { "include" } else { "is" },
-                if scope.resources().len() > 1 { "" } else { "" }
+            let message = format!(
+                "{pats} {} on `{service}` resources, but {all_resources} {} no `{service}` ARN",
+                if group.items.len() > 1 { "act" } else { "acts" },
+                if scope.resources().len() > 1 {
+                    "include"
+                } else {
+                    "is"
+                },
             );
             let help = format!(
                 "add the ARN of the `{service}` resource it should act on (`{example}`), or move the action to the statement that names it"

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::iam::action::glob_matches;
-use crate::iam::arn::parse_resource;
+use crate::iam::arn::{parse_resource, validate, ResourceArn};
 use crate::iam::managed::managed_policies;
 use crate::iam::scope::ScopedResource;
 use crate::iam::{ActionItem, ActionPattern, ActionRef, Catalog, Item, Statement};
@@ -28,7 +28,13 @@ pub fn scoped_resources<'s, 'a>(
     items
         .iter()
         .map(|item| {
-            let arn = parse_resource(&item.value, ctx.template);
+            let mut arn = parse_resource(&item.value, ctx.template);
+            // An ARN `invalid-arn` reports is not judged again here.
+            if let ResourceArn::Arn(parsed) = &arn {
+                if let Some(problem) = validate(parsed, Catalog::active()) {
+                    arn = ResourceArn::Malformed(problem);
+                }
+            }
             let resource = ScopedResource {
                 arn,
                 text: item.value.to_string(),

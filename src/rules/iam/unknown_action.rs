@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{suggest_action, Catalog};
+use crate::iam::{suggest_action, Catalog, Service};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -59,15 +59,15 @@ impl Rule for UnknownAction {
                     if service.action(pattern.name()).is_some() {
                         continue;
                     }
-                    let help = match suggest_action(catalog, pattern.service(), pattern.name()) {
-                        Some(action) => format!("did you mean `{}`?", action.full_name()),
-                        None => format!(
-                            "`{}` ({}) has no action of that name; check the Service \
-                             Authorization Reference, or use `--iam-data` with a newer \
-                             catalogue if the action is new",
-                            service.prefix, service.name
-                        ),
-                    };
+                    if UNDOCUMENTED.iter().any(|u| {
+                        u.split_once(':').is_some_and(|(sv, n)| {
+                            sv.eq_ignore_ascii_case(service.prefix)
+                                && n.eq_ignore_ascii_case(pattern.name())
+                        })
+                    }) {
+                        continue;
+                    }
+                    let help = help(catalog, service, pattern.service(), pattern.name());
                     out.push(
                         Diagnostic::new(
                             &Self::META,
@@ -79,5 +79,43 @@ impl Rule for UnknownAction {
                 }
             }
         }
+    }
+}
+
+/// Actions IAM honours that the Service Authorization Reference does not list: `SNS:Receive` is
+/// in the default access policy the SNS console writes for every topic.
+const UNDOCUMENTED: &[&str] = &["sns:Receive"];
+
+fn help(catalog: &Catalog, service: &Service, written_service: &str, name: &str) -> String {
+    // Batch API calls are authorized by the single-item action (`sqs:SendMessageBatch`).
+    if let Some(single) = name
+        .strip_suffix("Batch")
+        .and_then(|single| service.action(single))
+    {
+        return format!(
+            "there is no separate IAM action for the batch call: `{}` authorizes it",
+            single.full_name()
+        );
+    }
+    // An API name cut short (`kms:ReEncrypt` for `kms:ReEncryptFrom`/`kms:ReEncryptTo`).
+    let completions: Vec<String> = service
+        .actions_with_prefix(name)
+        .take(4)
+        .map(|a| format!("`{}`", a.full_name()))
+        .collect();
+    match completions.as_slice() {
+        [] => {}
+        [one] => return format!("did you mean {one}?"),
+        [a, b] => return format!("did you mean {a} or {b}?"),
+        [a, b, c] => return format!("did you mean one of {a}, {b}, {c}?"),
+        [a, b, c, ..] => return format!("did you mean one of {a}, {b}, {c}, …?"),
+    }
+    match suggest_action(catalog, written_service, name) {
+        Some(action) => format!("did you mean `{}`?", action.full_name()),
+        None => format!(
+            "`{}` ({}) has no action of that name; check the Service Authorization Reference, \
+             or use `--iam-data` with a newer catalogue if the action is new",
+            service.prefix, service.name
+        ),
     }
 }

@@ -7,6 +7,7 @@ use crate::iam::{Catalog, ConditionKey, Service};
 use crate::rules::iam::support::patterns;
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::suggest::closest;
+use crate::template::spans::whole_value_span;
 
 declare_rule! {
     /// ## What it does
@@ -72,7 +73,7 @@ impl Rule for UnknownConditionKey {
                         out.push(
                             Diagnostic::new(
                                 &Self::META,
-                                entry.key.span,
+                                whole_value_span(entry.key, &ctx.source.text),
                                 format!("`{}` is not a known condition key", entry.name),
                             )
                             .with_help(help),
@@ -84,12 +85,17 @@ impl Rule for UnknownConditionKey {
     }
 }
 
+/// `aws:` keys AWS documents outside the global key list: `aws:SourceOwner` in SNS and SES
+/// resource policies (the predecessor of `aws:SourceAccount`).
+const LEGACY_AWS_KEYS: &[&str] = &["aws:SourceOwner"];
+
 /// `Some(help)` when the key is certainly unknown.
 fn unknown(catalog: &Catalog, services: &[&Service], key: &str) -> Option<String> {
     let (prefix, _) = key.split_once(':')?;
     if prefix.eq_ignore_ascii_case("aws") {
         let globals = catalog.global_condition_keys();
         if globals.iter().any(|k| k.matches(key))
+            || LEGACY_AWS_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
             || aws_keys_of_services().contains(&key.to_ascii_lowercase())
         {
             return None;

@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::suggest::closest;
+use crate::template::spans::whole_value_span;
 
 declare_rule! {
     /// ## What it does
@@ -134,7 +135,7 @@ impl Rule for UnknownConditionOperator {
                     out.push(
                         Diagnostic::new(
                             &Self::META,
-                            operator.key.span,
+                            whole_value_span(operator.key, &ctx.source.text),
                             format!("`{}` is not an IAM condition operator", operator.name),
                         )
                         .with_help(help),

@@ -55,7 +55,16 @@ impl Rule for UnknownService {
                         .flatten()
                     {
                         format!("did you mean `{}`?", action.full_name())
-                    } else if let Some(s) = suggest_service(catalog, service) {
+                    } else if let Some(s) = alias(service)
+                        .and_then(|a| catalog.service(a))
+                        .or_else(|| suggest_service(catalog, service))
+                        .or_else(|| {
+                            // An endpoint name such as `bedrock-runtime` for the `bedrock` prefix.
+                            service
+                                .split_once('-')
+                                .and_then(|(head, _)| catalog.service(head))
+                        })
+                    {
                         format!("did you mean `{}` ({})?", s.prefix, s.name)
                     } else {
                         "use the service's IAM prefix, as listed in the Service Authorization \
@@ -75,4 +84,32 @@ impl Rule for UnknownService {
             }
         }
     }
+}
+
+/// Names people write for a service whose IAM prefix differs (API endpoint or product names).
+fn alias(written: &str) -> Option<&'static str> {
+    const ALIASES: &[(&str, &str)] = &[
+        ("docdb", "rds"),
+        ("documentdb", "rds"),
+        ("neptune", "rds"),
+        ("bedrock-runtime", "bedrock"),
+        ("bedrock-agent", "bedrock"),
+        ("bedrock-agent-runtime", "bedrock"),
+        ("opensearch", "es"),
+        ("elasticsearch", "es"),
+        ("stepfunctions", "states"),
+        ("eventbridge", "events"),
+        ("cloudwatchlogs", "logs"),
+        ("cloudwatch-logs", "logs"),
+        ("cognito", "cognito-idp"),
+        ("elbv2", "elasticloadbalancing"),
+        ("elb", "elasticloadbalancing"),
+        ("efs", "elasticfilesystem"),
+        ("firehose-delivery", "firehose"),
+        ("monitoring", "cloudwatch"),
+    ];
+    ALIASES
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(written))
+        .map(|(_, prefix)| *prefix)
 }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{AccessLevel, ActionRef};
+use crate::iam::{AccessLevel, ActionRef, PolicyKind};
 use crate::rules::iam::support::{
     by_familiarity, expand, granted_on_star_by_design, means_allow, name_some, patterns,
 };
@@ -14,8 +14,10 @@ declare_rule! {
     ///
     /// Not reported: actions that only accept `"*"` (nothing narrower is possible); actions AWS
     /// grants on `"*"` by design in its own agent policies (AmazonSSMManagedInstanceCore,
-    /// CloudWatchAgentServerPolicy, …; see `rules/iam/wildcard-by-design.txt`); `iam:PassRole`
-    /// (`pass-role-wildcard`'s finding) and `Action: "*"`.
+    /// CloudWatchAgentServerPolicy, the Lambda execution role policies; see
+    /// `rules/iam/wildcard-by-design.txt`); `iam:PassRole` (`pass-role-wildcard`'s finding),
+    /// `Action: "*"`, and resource policies, where `"*"` means the resource the policy is
+    /// attached to.
     ///
     /// ## Why it matters
     /// `"*"` lets the actions change every resource of the kind in the account, not just the
@@ -52,7 +54,9 @@ impl Rule for WildcardResource {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {
-                if !means_allow(statement) {
+                // In a resource policy `"*"` means the resource the policy is attached to (a
+                // KMS key policy must say `"*"`).
+                if !means_allow(statement) || policy.kind != PolicyKind::Identity {
                     continue;
                 }
                 let Some(star) = statement
