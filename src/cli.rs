@@ -1,6 +1,451 @@
-//! Command-line interface. (To be written: see issue 2.)
+//! Command-line interface: `check`, `rules`, `explain`.
+//!
+//! Exit codes (DESIGN.md "Output contract"): 0 nothing at or above the failure threshold,
+//! 1 findings at or above it, 2 the tool could not do its job — bad usage, an unknown rule name,
+//! or a path that could not be walked, read or decoded. In the last case every other file is
+//! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
+
+use crate::check::Settings;
+use crate::diagnostic::Severity;
+use crate::render::{self, Format, RenderOptions};
+use crate::rules::{self, Selection};
+use crate::run::{self, RunOptions};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cfn-policy-lint",
+    version,
+    about = "A linter for AWS CloudFormation templates and the IAM policies inside them"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check templates: files, directories (walked, honouring .gitignore) or `-` for stdin.
+    Check(CheckArgs),
+    /// List every rule: name, code, default severity, family and summary.
+    Rules,
+    /// Show a rule's documentation.
+    Explain {
+        /// Rule name (e.g. `tab-indentation`) or code.
+        rule: String,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Files and directories to check; `-` reads stdin. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Name to show for text read from stdin.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
+
+    /// Only run these rules (names, codes or families; comma-separated or repeated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (names, codes or families; comma-separated or repeated).
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// When to colour human output (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print findings only: no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Human,
+    Concise,
+    Json,
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Human => Format::Human,
+            FormatArg::Concise => Format::Concise,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What the CLI needs to know about its surroundings, gathered once so that tests can fake it.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    pub stdout_is_terminal: bool,
+    /// `NO_COLOR` is set to a non-empty value (<https://no-color.org>).
+    pub no_color: bool,
+    /// `TERM=dumb`.
+    pub dumb_terminal: bool,
+    /// `COLUMNS`, when set.
+    pub columns: Option<usize>,
+}
+
+impl Environment {
+    pub fn from_process() -> Self {
+        let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+        Environment {
+            stdout_is_terminal: io::stdout().is_terminal(),
+            no_color: var("NO_COLOR").is_some(),
+            dumb_terminal: var("TERM").is_some_and(|t| t == "dumb"),
+            columns: var("COLUMNS")
+                .and_then(|c| c.to_str().and_then(|c| c.parse().ok()))
+                .filter(|c| *c >= 40),
+        }
+    }
+
+    fn color(&self, choice: ColorArg) -> bool {
+        match choice {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => self.stdout_is_terminal && !self.no_color && !self.dumb_terminal,
+        }
+    }
+}
 
 /// Run the CLI with the process arguments; returns the exit code (0, 1 or 2).
 pub fn run() -> u8 {
-    2
+    let stdout = io::stdout().lock();
+    let stderr = io::stderr().lock();
+    run_with(
+        std::env::args_os(),
+        &Environment::from_process(),
+        io::stdin().lock(),
+        &mut io::BufWriter::new(stdout),
+        &mut io::BufWriter::new(stderr),
+    )
+}
+
+/// The CLI with every input and output passed in.
+pub fn run_with(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    env: &Environment,
+    stdin: impl Read,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let text = if env.stdout_is_terminal {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let sink: &mut dyn Write = if e.use_stderr() { stderr } else { stdout };
+            let _ = sink.write_all(text.as_bytes()).and_then(|()| sink.flush());
+            return u8::try_from(e.exit_code()).unwrap_or(EXIT_TROUBLE);
+        }
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args, env, stdin, stdout, stderr),
+        Command::Rules => list_rules(stdout).map(|()| EXIT_OK),
+        Command::Explain { rule } => explain(&rule, stdout, stderr),
+    };
+    let result = result.and_then(|code| {
+        ignore_broken_pipe(stdout.flush())?;
+        ignore_broken_pipe(stderr.flush())?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code,
+        // A closed pipe (`… | head`) is the reader's choice, not a failure of ours.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(stderr, "error: cannot write output: {e}");
+            EXIT_TROUBLE
+        }
+    }
+}
+
+fn check(
+    args: CheckArgs,
+    env: &Environment,
+    stdin: impl Read,
+    stdout: &mut impl Write,
+    stderr: &mut impl Write,
+) -> io::Result<u8> {
+    let selection = Selection {
+        select: args.select,
+        ignore: args.ignore,
+    };
+    let mut unknown = false;
+    for (flag, entries) in [
+        ("--select", &selection.select),
+        ("--ignore", &selection.ignore),
+    ] {
+        for entry in entries {
+            if !is_known_rule_entry(entry) {
+                unknown = true;
+                write!(stderr, "error: unknown rule `{entry}` in {flag}")?;
+                match suggest(entry) {
+                    Some(s) => writeln!(stderr, "; did you mean `{s}`?")?,
+                    None => writeln!(stderr, " (see `cfn-policy-lint rules`)")?,
+                }
+            }
+        }
+    }
+    if unknown {
+        return Ok(EXIT_TROUBLE);
+    }
+
+    let mut paths = args.paths;
+    if paths.is_empty() {
+        // A stdin name without paths means the text comes from stdin, as editors call it.
+        paths.push(if args.stdin_filename.is_some() {
+            PathBuf::from(run::STDIN_PATH)
+        } else {
+            PathBuf::from(".")
+        });
+    }
+    let opts = RunOptions {
+        settings: Settings {
+            selection,
+            ..Settings::default()
+        },
+        stdin_filename: args.stdin_filename,
+        ..RunOptions::default()
+    };
+    let outcome = run::run(&paths, &opts, stdin);
+
+    let code = exit_code(&outcome, args.fail_on.into());
+
+    let render_opts = RenderOptions {
+        color: env.color(args.color),
+        quiet: args.quiet,
+        width: env.columns.unwrap_or(100),
+    };
+    let written = render::render(args.format.into(), &outcome.reports, &render_opts, stdout)
+        .and_then(|()| stdout.flush());
+    // Findings still decide the exit code when the reader stopped early.
+    ignore_broken_pipe(written)?;
+
+    for problem in &outcome.problems {
+        writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
+    }
+    if outcome.reports.is_empty() && outcome.problems.is_empty() && !args.quiet {
+        writeln!(
+            stderr,
+            "warning: no CloudFormation templates found under the given paths"
+        )?;
+    }
+    Ok(code)
+}
+
+/// 2 when any file could not be checked (a partial result must not pass CI), else 1 when a
+/// finding is at or above `threshold`, else 0.
+pub fn exit_code(outcome: &run::RunOutcome, threshold: Severity) -> u8 {
+    if !outcome.problems.is_empty() {
+        EXIT_TROUBLE
+    } else if outcome
+        .reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .any(|d| d.severity >= threshold)
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn is_known_rule_entry(entry: &str) -> bool {
+    Selection {
+        select: vec![entry.to_string()],
+        ignore: Vec::new(),
+    }
+    .unknown_entries()
+    .is_empty()
+}
+
+fn list_rules(out: &mut impl Write) -> io::Result<()> {
+    let header = ["NAME", "CODE", "SEVERITY", "FAMILY", "SUMMARY"];
+    let rows: Vec<[&str; 5]> = rules::registry()
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            [
+                m.name,
+                m.code,
+                m.severity.as_str(),
+                m.family.as_str(),
+                m.summary,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result<u8> {
+    let Some(found) = rules::find(rule) else {
+        write!(err, "error: unknown rule `{rule}`")?;
+        match suggest(rule) {
+            Some(s) => writeln!(err, "; did you mean `{s}`?")?,
+            None => writeln!(err, " (see `cfn-policy-lint rules`)")?,
+        }
+        return Ok(EXIT_TROUBLE);
+    };
+    let m = found.meta();
+    writeln!(
+        out,
+        "{} ({}): {}, {} family\n",
+        m.name,
+        m.code,
+        m.severity,
+        m.family.as_str()
+    )?;
+    write!(out, "{}", m.docs_text())?;
+    Ok(EXIT_OK)
+}
+
+/// The closest rule name, code or family to a mistyped one, if any is close enough.
+fn suggest(typed: &str) -> Option<&'static str> {
+    let families = ["yaml", "template", "iam", "purpose", "project"];
+    let candidates = rules::registry()
+        .iter()
+        .flat_map(|r| [r.meta().name, r.meta().code])
+        .chain(families);
+    crate::suggest::closest(typed, candidates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_families_and_nothing_for_nonsense() {
+        assert_eq!(suggest("templte"), Some("template"));
+        assert_eq!(suggest("YAML"), Some("yaml"));
+        assert_eq!(suggest("zzzzzzzz"), None);
+        assert_eq!(suggest("duplicate-kye"), Some("duplicate-key"));
+    }
+
+    #[test]
+    fn exit_code_follows_the_threshold_and_problems_win() {
+        use crate::check::FileReport;
+        use crate::diagnostic::Diagnostic;
+        use crate::source::{SourceFile, Span};
+        let warning = Diagnostic {
+            rule: "r",
+            code: "R1",
+            severity: Severity::Warning,
+            message: "m".into(),
+            span: Span::new(0, 1),
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+            after_repair: false,
+        };
+        let mut outcome = run::RunOutcome {
+            reports: vec![FileReport {
+                source: SourceFile::new("t.yaml", "a: 1\n"),
+                diagnostics: vec![warning],
+            }],
+            problems: Vec::new(),
+        };
+        assert_eq!(exit_code(&outcome, Severity::Error), EXIT_OK);
+        assert_eq!(exit_code(&outcome, Severity::Warning), EXIT_FINDINGS);
+        assert_eq!(exit_code(&outcome, Severity::Info), EXIT_FINDINGS);
+        outcome.reports[0].diagnostics[0].severity = Severity::Info;
+        assert_eq!(exit_code(&outcome, Severity::Warning), EXIT_OK);
+        assert_eq!(exit_code(&outcome, Severity::Info), EXIT_FINDINGS);
+        outcome.problems.push(run::FileProblem {
+            path: "x".into(),
+            message: "unreadable".into(),
+        });
+        assert_eq!(exit_code(&outcome, Severity::Error), EXIT_TROUBLE);
+    }
+
+    #[test]
+    fn colour_decision() {
+        let mut env = Environment {
+            stdout_is_terminal: true,
+            ..Environment::default()
+        };
+        assert!(env.color(ColorArg::Auto));
+        env.no_color = true;
+        assert!(!env.color(ColorArg::Auto));
+        assert!(env.color(ColorArg::Always));
+        env.no_color = false;
+        env.stdout_is_terminal = false;
+        assert!(!env.color(ColorArg::Auto));
+        assert!(!env.color(ColorArg::Never));
+    }
 }

@@ -11,6 +11,7 @@ pub mod iam;
 pub mod project;
 pub mod render;
 pub mod rules;
+pub mod run;
 pub mod source;
 pub mod suggest;
 pub mod template;

@@ -1,5 +1,39 @@
 //! Rules of the `iam` family: one file per rule.
 
+mod edits;
+
+pub mod allow_not_action;
+pub mod allow_not_principal;
+pub mod allow_not_resource;
+pub mod conflicting_policy_elements;
+pub mod duplicate_sid;
+pub mod full_admin;
+pub mod invalid_effect;
+pub mod invalid_policy_element;
+pub mod invalid_policy_version;
+pub mod invalid_sid;
+pub mod missing_policy_element;
+pub mod missing_policy_version;
+pub mod policy_too_large;
+pub mod principal_in_identity_policy;
+pub mod public_principal;
+
+pub use allow_not_action::AllowNotAction;
+pub use allow_not_principal::AllowNotPrincipal;
+pub use allow_not_resource::AllowNotResource;
+pub use conflicting_policy_elements::ConflictingPolicyElements;
+pub use duplicate_sid::DuplicateSid;
+pub use full_admin::FullAdmin;
+pub use invalid_effect::InvalidEffect;
+pub use invalid_policy_element::InvalidPolicyElement;
+pub use invalid_policy_version::InvalidPolicyVersion;
+pub use invalid_sid::InvalidSid;
+pub use missing_policy_element::MissingPolicyElement;
+pub use missing_policy_version::MissingPolicyVersion;
+pub use policy_too_large::PolicyTooLarge;
+pub use principal_in_identity_policy::PrincipalInIdentityPolicy;
+pub use public_principal::PublicPrincipal;
+
 pub mod action_pattern_matches_nothing;
 pub mod invalid_arn;
 pub mod pass_role_wildcard;

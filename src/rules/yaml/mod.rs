@@ -1,7 +1,9 @@
 //! Rules of the `yaml` family: one file per rule.
 
 pub mod duplicate_key;
+pub mod inconsistent_indentation;
 pub mod json_not_strict;
+pub mod tab_indentation;
 pub mod yaml_alias;
 pub mod yaml_syntax;
 
@@ -9,7 +11,9 @@ use crate::diagnostic::Diagnostic;
 use crate::yaml::ParseError;
 
 pub use duplicate_key::DuplicateKey;
+pub use inconsistent_indentation::InconsistentIndentation;
 pub use json_not_strict::JsonNotStrict;
+pub use tab_indentation::TabIndentation;
 pub use yaml_alias::YamlAlias;
 pub use yaml_syntax::YamlSyntax;
 
