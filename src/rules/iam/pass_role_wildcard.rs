@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::arn::{parse_resource, ResourceArn, Tok};
 use crate::iam::PolicyKind;
-use crate::rules::iam::support::{means_allow, patterns};
+use crate::rules::iam::support::{means_allow, patterns, value_span};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -88,6 +88,16 @@ impl Rule for PassRoleWildcard {
                     if !pattern.matches("iam", "PassRole") {
                         continue;
                     }
+                    // `*` on `*` is `full-admin`'s finding, which covers this one.
+                    if matches!(pattern.as_str(), "*" | "*:*")
+                        && statement.is_allow()
+                        && statement
+                            .resources()
+                            .iter()
+                            .any(|r| r.literal().as_deref() == Some("*"))
+                    {
+                        continue;
+                    }
                     let how = if pattern.has_wildcard() {
                         format!("`{pattern}` includes `iam:PassRole`, which")
                     } else {
@@ -102,7 +112,7 @@ impl Rule for PassRoleWildcard {
                                  gain that role's permissions"
                             ),
                         )
-                        .with_label(every_role.span, "every role")
+                        .with_label(value_span(every_role), "every role")
                         .with_help(
                             "name the roles in Resource (e.g. `!GetAtt TaskRole.Arn`) and add \
                              `Condition: {StringEquals: {iam:PassedToService: <service>.amazonaws.com}}`",

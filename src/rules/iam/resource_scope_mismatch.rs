@@ -5,7 +5,7 @@ use crate::diagnostic::Diagnostic;
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
 use crate::iam::ActionRef;
 use crate::rules::iam::support::{
-    as_yaml, by_familiarity, expand, means_allow, name_some, patterns, scoped_resources,
+    as_yaml, by_familiarity, expand, means_allow, name_some, patterns, scoped_resources, value_span,
 };
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::source::Span;
@@ -307,12 +307,12 @@ fn diagnostic(
     match label_on {
         Some((index, text)) => {
             if let Some((item, _)) = resources.get(index) {
-                d = d.with_label(item.span, format!("this is {text}"));
+                d = d.with_label(value_span(item), format!("this is {text}"));
             }
         }
         None => {
             for (item, _) in resources {
-                d = d.with_label(item.span, "the statement's resource");
+                d = d.with_label(value_span(item), "the statement's resource");
             }
         }
     }

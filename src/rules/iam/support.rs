@@ -158,3 +158,9 @@ pub fn granted_on_star_by_design(action: &ActionRef<'_>) -> bool {
             .is_some_and(|(s, n)| glob_matches(s, prefix) && glob_matches(n, action.name()))
     })
 }
+
+/// The bytes that spell an item's value: inside the quotes of a `!Sub '…'` too.
+pub fn value_span(item: &Item<'_>) -> Span {
+    let spans = item.value.parts.iter().map(|p| p.span());
+    spans.reduce(|a, b| a.cover(b)).unwrap_or(item.span)
+}

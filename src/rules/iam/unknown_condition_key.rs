@@ -105,7 +105,12 @@ fn unknown(catalog: &Catalog, services: &[&Service], key: &str) -> Option<String
     let service = services
         .iter()
         .find(|s| s.prefix.eq_ignore_ascii_case(prefix))?;
-    if service.condition_key(key).is_some() {
+    if service.condition_key(key).is_some()
+        || service
+            .condition_keys()
+            .iter()
+            .any(|k| angle_template_matches(k.name, key))
+    {
         return None;
     }
     Some(help(
@@ -122,7 +127,7 @@ fn help<'k>(key: &str, candidates: impl Iterator<Item = &'k ConditionKey>, list:
         None => (key, ""),
     };
     let names: Vec<(String, bool)> = candidates
-        .map(|k| match k.name.find("${") {
+        .map(|k| match k.name.find("${").or_else(|| k.name.find('<')) {
             Some(i) => (k.name[..i].to_string(), true),
             None => (k.name.to_string(), false),
         })
@@ -160,4 +165,21 @@ fn aws_keys_of_services() -> &'static HashSet<String> {
             .map(|k| k.name.to_ascii_lowercase())
             .collect()
     })
+}
+
+/// A few keys are documented with `<key>` rather than `${TagKey}` for the variable part
+/// (`s3:ExistingObjectTag/<key>`); the catalogue's own matcher only knows the latter.
+fn angle_template_matches(template: &str, key: &str) -> bool {
+    let (Some(open), Some(close)) = (template.find('<'), template.find('>')) else {
+        return false;
+    };
+    if close < open {
+        return false;
+    }
+    let (head, tail) = (&template[..open], &template[close + 1..]);
+    key.len() > head.len() + tail.len()
+        && key.is_char_boundary(head.len())
+        && key.is_char_boundary(key.len() - tail.len())
+        && key[..head.len()].eq_ignore_ascii_case(head)
+        && key[key.len() - tail.len()..].eq_ignore_ascii_case(tail)
 }

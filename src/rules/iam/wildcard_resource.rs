@@ -69,7 +69,7 @@ impl Rule for WildcardResource {
                 let mut flagged: Vec<ActionRef<'static>> = Vec::new();
                 let mut items = Vec::new();
                 for (item, pattern) in patterns(statement) {
-                    if pattern.as_str() == "*" {
+                    if matches!(pattern.as_str(), "*" | "*:*") {
                         continue;
                     }
                     let before = flagged.len();
@@ -88,9 +88,17 @@ impl Rule for WildcardResource {
                 by_familiarity(&mut flagged);
                 let n = flagged.len();
                 let first = flagged[0];
-                let example = first
-                    .resource_types()
-                    .find_map(|(rt, _)| rt.arn_formats.first().copied())
+                // An ARN of the action's own service makes the clearest example (the first
+                // resource type listed is sometimes a generic one, e.g. resource groups).
+                let own = format!(":{}:", first.service().prefix);
+                let formats = || {
+                    first
+                        .resource_types()
+                        .flat_map(|(rt, _)| rt.arn_formats.iter().copied())
+                };
+                let example = formats()
+                    .find(|f| f.contains(&own))
+                    .or_else(|| formats().next())
                     .unwrap_or("");
                 let message = if n == 1 {
                     format!(
