@@ -164,7 +164,19 @@ fn diagnostic(
         .collect::<Vec<_>>()
         .join(", ");
     let some = name_some(&group.actions, 3);
-    let many = n > 1 || group.wildcard;
+    // Wildcards are summarised by count; named actions are all in `pats` already.
+    let many = group.wildcard;
+    let (it, needs) = if n > 1 {
+        ("they", "need")
+    } else {
+        ("it", "needs")
+    };
+    // "`s3:ListBucket`, `s3:GetBucketLocation` on … grant", "`s3:*` on … grants".
+    let grants = if group.items.len() > 1 {
+        "grant"
+    } else {
+        "grants"
+    };
     let first = group.actions[0];
     let all_resources = match scope.resources() {
         [one] => format!("`{}`", one.text),
@@ -182,12 +194,16 @@ fn diagnostic(
             let child = type_of_format(&first, child_format);
             let message = if many {
                 format!(
-                    "{pats} on `{res}` grants no {resource_type}-level action: {n} {} such as \
+                    "{pats} on `{res}` {grants} no {resource_type}-level action: {n} {} such as \
                      {some} need the {resource_type} ARN",
                     plural(n, "action")
                 )
             } else {
-                format!("{pats} on `{res}` grants nothing: it needs the {resource_type} ARN, not {} {child} ARN", article(child))
+                format!(
+                    "{pats} on `{res}` {grants} nothing: {it} {needs} the {resource_type} ARN, \
+                     not {} {child} ARN",
+                    article(child)
+                )
             };
             let help = match parent_text(res, format, child_format) {
                 Some(parent) => format!("add `{}` to Resource", as_yaml(&parent, r.symbolic)),
@@ -211,14 +227,15 @@ fn diagnostic(
             let suggestion = child_text(res, format, parent_format);
             let message = if many {
                 format!(
-                    "{pats} on `{res}` grants no {resource_type}-level action: {n} {} such as \
+                    "{pats} on `{res}` {grants} no {resource_type}-level action: {n} {} such as \
                      {some} need {} {resource_type} ARN",
                     plural(n, "action"),
                     article(resource_type)
                 )
             } else {
                 format!(
-                    "{pats} on `{res}` grants nothing: it needs {} {resource_type} ARN, not {} {parent} ARN",
+                    "{pats} on `{res}` {grants} nothing: {it} {needs} {} {resource_type} ARN, \
+                     not {} {parent} ARN",
                     article(resource_type),
                     article(parent)
                 )
