@@ -10,6 +10,7 @@ use crate::check::Settings;
 use crate::config::{Config, FileSettings, Overrides, Resolver};
 use crate::diagnostic::Severity;
 use crate::fix;
+use crate::iam::Catalog;
 use crate::render::{self, Format, RenderOptions};
 use crate::rules::{self, Selection};
 use crate::run::{self, RunOptions};
@@ -135,6 +136,11 @@ pub struct CheckArgs {
     /// is something to fix.
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+
+    /// IAM action catalogue to use instead of the embedded one (same format as
+    /// `rules/iam/catalog.tsv`, e.g. regenerated with `scripts/gen_iam_catalog.py`).
+    #[arg(long, value_name = "FILE")]
+    pub iam_data: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -299,6 +305,25 @@ fn check(
     }
     if unknown {
         return Ok(EXIT_TROUBLE);
+    }
+    if let Some(path) = &args.iam_data {
+        match Catalog::from_file(path) {
+            Ok(catalog) => {
+                // Only one catalogue per process: a second run in the same process (tests,
+                // a language server) keeps the first.
+                if Catalog::set_active(catalog).is_err() {
+                    writeln!(
+                        stderr,
+                        "warning: an IAM catalogue was already loaded; --iam-data {} is ignored",
+                        path.display()
+                    )?;
+                }
+            }
+            Err(e) => {
+                writeln!(stderr, "error: --iam-data: {e}")?;
+                return Ok(EXIT_TROUBLE);
+            }
+        }
     }
 
     let mut paths = args.paths;

@@ -50,8 +50,23 @@ fn max_distance(word: &str) -> usize {
 
 /// Optimal-string-alignment Damerau-Levenshtein distance over Unicode scalar values.
 pub fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    osa(
+        &a.chars().collect::<Vec<_>>(),
+        &b.chars().collect::<Vec<_>>(),
+    )
+}
+
+/// [`distance`] ignoring ASCII case (IAM action and service names are case-insensitive).
+pub fn distance_ignore_case(a: &str, b: &str) -> usize {
+    let lower = |s: &str| {
+        s.chars()
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+    };
+    osa(&lower(a), &lower(b))
+}
+
+fn osa(a: &[char], b: &[char]) -> usize {
     let width = b.len() + 1;
     // Three rolling rows: the transposition step looks two rows back.
     let mut two_back = vec![0usize; width];
@@ -84,6 +99,8 @@ mod tests {
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("same", "same"), 0);
+        assert_eq!(distance_ignore_case("GetObjekt", "getobject"), 1);
+        assert_eq!(distance_ignore_case("sms", "SSM"), 1);
     }
 
     #[test]

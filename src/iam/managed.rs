@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use super::action::edit_distance;
+use crate::suggest::distance_ignore_case;
 
 const EMBEDDED_TEXT: &str = include_str!("../../rules/iam/aws-managed-policies.tsv");
 const FORMAT_HEADER: &str = "#cfn-policy-lint aws-managed-policies 1";
@@ -136,7 +136,7 @@ pub fn suggest_managed_policy(name: &str) -> Option<&'static ManagedPolicy> {
     policies()
         .iter()
         .filter(|p| p.name.len().abs_diff(name.len()) <= tolerance && p.name != name)
-        .map(|p| (edit_distance(p.name, name), p))
+        .map(|p| (distance_ignore_case(p.name, name), p))
         .filter(|&(d, _)| d <= tolerance)
         .min_by_key(|&(d, _)| d)
         .map(|(_, p)| p)

@@ -35,18 +35,8 @@ impl Domain {
                 "NotPrincipal",
                 "Condition",
             ],
-            Domain::TemplateSection => &[
-                "AWSTemplateFormatVersion",
-                "Description",
-                "Metadata",
-                "Parameters",
-                "Rules",
-                "Mappings",
-                "Conditions",
-                "Transform",
-                "Resources",
-                "Outputs",
-            ],
+            // The template model owns the list of sections CloudFormation accepts.
+            Domain::TemplateSection => crate::template::SECTIONS,
             Domain::ResourceAttribute => &[
                 "Type",
                 "Properties",

@@ -1,0 +1,166 @@
+//! What several IAM catalogue rules share: reading a statement's resources as ARNs, expanding
+//! action patterns, naming a few actions of a group, and writing an ARN back as YAML.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::iam::action::glob_matches;
+use crate::iam::arn::{parse_resource, validate, ResourceArn};
+use crate::iam::managed::managed_policies;
+use crate::iam::scope::ScopedResource;
+use crate::iam::{ActionItem, ActionPattern, ActionRef, Catalog, Item, Statement};
+use crate::rules::FileContext;
+use crate::source::Span;
+
+/// An Allow statement, also when `Effect` is mis-cased (`allow`): `invalid-effect` reports the
+/// spelling, the other rules still judge what the author meant.
+pub fn means_allow(statement: &Statement<'_>) -> bool {
+    statement
+        .effect_text()
+        .is_some_and(|e| e.eq_ignore_ascii_case("allow"))
+}
+
+/// The statement's `Resource` items as ARNs, with the items they came from.
+pub fn scoped_resources<'s, 'a>(
+    ctx: &FileContext<'_>,
+    items: &'s [Item<'a>],
+) -> Vec<(&'s Item<'a>, ScopedResource)> {
+    items
+        .iter()
+        .map(|item| {
+            let mut arn = parse_resource(&item.value, ctx.template);
+            // An ARN `invalid-arn` reports is not judged again here.
+            if let ResourceArn::Arn(parsed) = &arn {
+                if let Some(problem) = validate(parsed, Catalog::active()) {
+                    arn = ResourceArn::Malformed(problem);
+                }
+            }
+            let resource = ScopedResource {
+                arn,
+                text: item.value.to_string(),
+                symbolic: !item.value.is_literal(),
+            };
+            (item, resource)
+        })
+        .collect()
+}
+
+/// The action items of `Action` that are well-formed literal patterns.
+pub fn patterns<'s, 'a>(
+    statement: &'s Statement<'a>,
+) -> impl Iterator<Item = (&'s ActionItem<'a>, &'s ActionPattern<'a>)> {
+    statement
+        .actions()
+        .iter()
+        .filter_map(|item| item.valid().map(|p| (item, p)))
+}
+
+/// Every catalogue action a pattern covers.
+pub fn expand(pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
+    let catalog: &'static Catalog = Catalog::active();
+    if !pattern.has_wildcard() {
+        return catalog
+            .action(pattern.service(), pattern.name())
+            .into_iter()
+            .collect();
+    }
+    let (service, name) = (pattern.service(), pattern.name());
+    let services: Vec<_> = if pattern.service_has_wildcard() {
+        catalog
+            .services()
+            .iter()
+            .filter(|s| glob_matches(service, s.prefix))
+            .collect()
+    } else {
+        catalog.service(service).into_iter().collect()
+    };
+    services
+        .into_iter()
+        .flat_map(|s| s.actions().filter(|a| glob_matches(name, a.name())))
+        .collect()
+}
+
+/// How many AWS managed policies name each action: a measure of how familiar an action is,
+/// used to pick the examples a message names.
+fn popularity() -> &'static HashMap<String, u32> {
+    static COUNTS: OnceLock<HashMap<String, u32>> = OnceLock::new();
+    COUNTS.get_or_init(|| {
+        let mut counts = HashMap::new();
+        for policy in managed_policies() {
+            for action in policy.actions() {
+                if !action.contains(['*', '?']) {
+                    *counts.entry(action.to_ascii_lowercase()).or_insert(0) += 1;
+                }
+            }
+        }
+        counts
+    })
+}
+
+/// The actions in the order a message should name them: reading before changing (what a
+/// workload is most likely to miss), then the most familiar first.
+pub fn by_familiarity(actions: &mut [ActionRef<'static>]) {
+    let counts = popularity();
+    actions.sort_by_cached_key(|a| {
+        let name = a.full_name();
+        let count = counts.get(&name.to_ascii_lowercase()).copied().unwrap_or(0);
+        (
+            a.access_level().is_mutating(),
+            std::cmp::Reverse(count),
+            name,
+        )
+    });
+}
+
+/// "`s3:ListBucket`, `s3:GetBucketLocation`, `s3:GetEncryptionConfiguration`" for the first
+/// `limit` actions.
+pub fn name_some(actions: &[ActionRef<'static>], limit: usize) -> String {
+    actions
+        .iter()
+        .take(limit)
+        .map(|a| format!("`{}`", a.full_name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An ARN as the user would write it: plain, or as a `!Sub` when it has `${…}` parts.
+pub fn as_yaml(text: &str, symbolic: bool) -> String {
+    if symbolic {
+        format!("!Sub '{text}'")
+    } else {
+        format!("'{text}'")
+    }
+}
+
+/// The span of bytes `range` of an item's text, when the source spells the text as is.
+pub fn sub_span(span: Span, text: &str, range: std::ops::Range<usize>) -> Span {
+    if span.len() == text.len() && range.end <= text.len() {
+        span.sub(range.start, range.end)
+    } else {
+        span
+    }
+}
+
+/// Actions AWS grants on `Resource: "*"` in its own agent policies
+/// (`rules/iam/wildcard-by-design.txt`, generated by `scripts/gen_wildcard_by_design.py`).
+pub fn granted_on_star_by_design(action: &ActionRef<'_>) -> bool {
+    static PATTERNS: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let patterns = PATTERNS.get_or_init(|| {
+        include_str!("../../../rules/iam/wildcard-by-design.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split('\t').next())
+            .collect()
+    });
+    let prefix = action.service().prefix;
+    patterns.iter().any(|p| {
+        p.split_once(':')
+            .is_some_and(|(s, n)| glob_matches(s, prefix) && glob_matches(n, action.name()))
+    })
+}
+
+/// The bytes that spell an item's value: inside the quotes of a `!Sub '…'` too.
+pub fn value_span(item: &Item<'_>) -> Span {
+    let spans = item.value.parts.iter().map(|p| p.span());
+    spans.reduce(|a, b| a.cover(b)).unwrap_or(item.span)
+}

@@ -1,0 +1,121 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::{suggest_action, Catalog, Service};
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an action that its service does not have, such as `ssm:GetParamter`, with the
+    /// closest real action. A near-miss service prefix is caught too: `sms:GetParameter` is
+    /// most likely `ssm:GetParameter`.
+    ///
+    /// ## Why it matters
+    /// IAM does not validate action names: a misspelt action grants nothing, and the permission
+    /// the author meant is missing until the workload fails with `AccessDenied`. In a `Deny`
+    /// statement the misspelling silently removes a guard rail.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Action:
+    ///   - ssm:GetParamter
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the action as the Service Authorization Reference names it:
+    /// ```yaml
+    /// Action:
+    ///   - ssm:GetParameter
+    /// ```
+    pub struct UnknownAction {
+        name: "unknown-action",
+        code: "I021",
+        severity: Error,
+        family: Iam,
+        summary: "An action its service does not have",
+    }
+}
+
+impl Rule for UnknownAction {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        let catalog = Catalog::active();
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                let lists = [&statement.action, &statement.not_action];
+                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
+                    let Some(pattern) = item.valid() else {
+                        continue;
+                    };
+                    if pattern.has_wildcard() {
+                        continue;
+                    }
+                    // An unknown prefix is `unknown-service`'s finding.
+                    let Some(service) = catalog.service(pattern.service()) else {
+                        continue;
+                    };
+                    if service.action(pattern.name()).is_some() {
+                        continue;
+                    }
+                    if UNDOCUMENTED.iter().any(|u| {
+                        u.split_once(':').is_some_and(|(sv, n)| {
+                            sv.eq_ignore_ascii_case(service.prefix)
+                                && n.eq_ignore_ascii_case(pattern.name())
+                        })
+                    }) {
+                        continue;
+                    }
+                    let help = help(catalog, service, pattern.service(), pattern.name());
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            item.span,
+                            format!("`{}` is not an action of `{}`", pattern, service.prefix),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Actions IAM honours that the Service Authorization Reference does not list: `SNS:Receive` is
+/// in the default access policy the SNS console writes for every topic.
+const UNDOCUMENTED: &[&str] = &["sns:Receive"];
+
+fn help(catalog: &Catalog, service: &Service, written_service: &str, name: &str) -> String {
+    // Batch API calls are authorized by the single-item action (`sqs:SendMessageBatch`).
+    if let Some(single) = name
+        .strip_suffix("Batch")
+        .and_then(|single| service.action(single))
+    {
+        return format!(
+            "there is no separate IAM action for the batch call: `{}` authorizes it",
+            single.full_name()
+        );
+    }
+    // An API name cut short (`kms:ReEncrypt` for `kms:ReEncryptFrom`/`kms:ReEncryptTo`).
+    let completions: Vec<String> = service
+        .actions_with_prefix(name)
+        .take(4)
+        .map(|a| format!("`{}`", a.full_name()))
+        .collect();
+    match completions.as_slice() {
+        [] => {}
+        [one] => return format!("did you mean {one}?"),
+        [a, b] => return format!("did you mean {a} or {b}?"),
+        [a, b, c] => return format!("did you mean one of {a}, {b}, {c}?"),
+        [a, b, c, ..] => return format!("did you mean one of {a}, {b}, {c}, …?"),
+    }
+    match suggest_action(catalog, written_service, name) {
+        Some(action) => format!("did you mean `{}`?", action.full_name()),
+        None => format!(
+            "`{}` ({}) has no action of that name; check the Service Authorization Reference, \
+             or use `--iam-data` with a newer catalogue if the action is new",
+            service.prefix, service.name
+        ),
+    }
+}
