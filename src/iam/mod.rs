@@ -2,10 +2,12 @@
 //! model and ARN handling build on these (see DESIGN.md, stage `iam`).
 
 pub mod action;
+pub mod arn;
 pub mod catalog;
 pub mod extract;
 pub mod managed;
 pub mod model;
+pub mod scope;
 
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};

@@ -183,6 +183,16 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &iam::FullAdmin,
         &iam::PolicyTooLarge,
         // iam: catalogue
+        &iam::UnknownService,
+        &iam::UnknownAction,
+        &iam::ActionPatternMatchesNothing,
+        &iam::InvalidArn,
+        &iam::ResourceScopeMismatch,
+        &iam::ServiceWildcardAction,
+        &iam::WildcardResource,
+        &iam::PassRoleWildcard,
+        &iam::UnknownConditionOperator,
+        &iam::UnknownConditionKey,
         // purpose
         // project
     ];

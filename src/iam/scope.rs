@@ -1,0 +1,313 @@
+//! Which actions a statement's resources can grant: an action applies to some resource types,
+//! each with ARN formats; a resource fits the action when it can match one of those formats.
+//!
+//! Resources that cannot be known from the template (a parameter holding an ARN, `!If`,
+//! `!ImportValue`) and malformed ones (reported by `invalid-arn`) fit every action, so that
+//! nothing is reported that the template might get right. Actions without resource types only
+//! accept `Resource: "*"`.
+
+use std::collections::HashMap;
+
+use super::arn::{format_tokens, intersects, ResourceArn, Tok};
+use super::catalog::{ActionRef, ResourceType};
+
+/// A statement's resource as the scope check sees it.
+#[derive(Clone, Debug)]
+pub struct ScopedResource {
+    pub arn: ResourceArn,
+    /// The resource as written, in `Fn::Sub` syntax (`arn:aws:s3:::${S3Bucket}/*`).
+    pub text: String,
+    /// Written with intrinsics (so a suggested ARN must be a `!Sub`).
+    pub symbolic: bool,
+}
+
+/// Why an action fits none of the statement's resources.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Gap {
+    /// The action supports no resource types: only `"*"` grants it.
+    StarOnly,
+    /// The action works on a resource that contains one of the statement's resources (a bucket
+    /// action on `bucket/*`): `resource_type` is what it needs, `resource` the index of the
+    /// resource it was compared with, `format` the format it needs.
+    Parent {
+        resource_type: &'static str,
+        resource: usize,
+        format: &'static str,
+        child_format: &'static str,
+    },
+    /// The action works on something inside one of the statement's resources (an object action
+    /// on the bare bucket).
+    Child {
+        resource_type: &'static str,
+        resource: usize,
+        format: &'static str,
+        parent_format: &'static str,
+    },
+    /// The statement names no resource of the action's service.
+    WrongService { service: &'static str },
+    /// Same service, unrelated resource type.
+    OtherType {
+        resource_types: Vec<&'static str>,
+        format: Option<&'static str>,
+    },
+}
+
+/// Caches format tokens and match results across the actions of one statement.
+#[derive(Default)]
+pub struct Scope {
+    resources: Vec<ScopedResource>,
+    formats: HashMap<&'static str, Vec<Tok>>,
+    fits: HashMap<(usize, &'static str), bool>,
+}
+
+impl Scope {
+    pub fn new(resources: Vec<ScopedResource>) -> Self {
+        Scope {
+            resources,
+            ..Scope::default()
+        }
+    }
+
+    pub fn resources(&self) -> &[ScopedResource] {
+        &self.resources
+    }
+
+    /// Whether every resource is `*` or an ARN (no unknowns): only then can a wildcard action's
+    /// missing part be told.
+    pub fn all_known(&self) -> bool {
+        !self.resources.is_empty() && self.resources.iter().all(|r| r.arn.is_known())
+    }
+
+    fn format_fits(&mut self, resource: usize, format: &'static str) -> bool {
+        if let Some(&fits) = self.fits.get(&(resource, format)) {
+            return fits;
+        }
+        let fits = match self.resources.get(resource).map(|r| &r.arn) {
+            Some(ResourceArn::Arn(arn)) => {
+                let tokens = self
+                    .formats
+                    .entry(format)
+                    .or_insert_with(|| format_tokens(format));
+                intersects(&arn.toks, tokens)
+            }
+            _ => true,
+        };
+        self.fits.insert((resource, format), fits);
+        fits
+    }
+
+    fn type_fits(&mut self, resource: usize, rt: &'static ResourceType) -> bool {
+        // A resource type without a documented format cannot be ruled out.
+        rt.arn_formats.is_empty() || rt.arn_formats.iter().any(|f| self.format_fits(resource, f))
+    }
+
+    /// Whether some resource of the statement can be a resource the action applies to.
+    pub fn fits(&mut self, action: &ActionRef<'static>) -> bool {
+        let types: Vec<&'static ResourceType> = action.resource_types().map(|(rt, _)| rt).collect();
+        (0..self.resources.len()).any(|i| match &self.resources[i].arn {
+            ResourceArn::Star | ResourceArn::Unknown | ResourceArn::Malformed(_) => true,
+            ResourceArn::Arn(_) => types.iter().any(|rt| self.type_fits(i, rt)),
+        })
+    }
+
+    /// Why an action that does not [`fit`](Scope::fits) does not.
+    pub fn gap(&mut self, action: &ActionRef<'static>) -> Gap {
+        let types: Vec<&'static ResourceType> = action.resource_types().map(|(rt, _)| rt).collect();
+        if types.is_empty() {
+            return Gap::StarOnly;
+        }
+        let service = action.service();
+        let siblings: &'static [ResourceType] = service.resource_types();
+        for i in 0..self.resources.len() {
+            for rt in &types {
+                for &format in &rt.arn_formats {
+                    for other in siblings {
+                        for &other_format in &other.arn_formats {
+                            if extends(other_format, format) && self.format_fits(i, other_format) {
+                                return Gap::Parent {
+                                    resource_type: rt.name,
+                                    resource: i,
+                                    format,
+                                    child_format: other_format,
+                                };
+                            }
+                            if extends(format, other_format) && self.format_fits(i, other_format) {
+                                return Gap::Child {
+                                    resource_type: rt.name,
+                                    resource: i,
+                                    format,
+                                    parent_format: other_format,
+                                };
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let names_service = self.resources.iter().any(|r| match r.arn.arn() {
+            Some(arn) => intersects(
+                &arn.service.toks,
+                &service.prefix.chars().map(Tok::Char).collect::<Vec<_>>(),
+            ),
+            None => true,
+        });
+        if !names_service {
+            return Gap::WrongService {
+                service: service.prefix,
+            };
+        }
+        Gap::OtherType {
+            resource_types: types.iter().map(|rt| rt.name).collect(),
+            format: types.iter().find_map(|rt| rt.arn_formats.first().copied()),
+        }
+    }
+}
+
+/// Whether `child` is `parent` followed by a deeper path (`…${BucketName}/${ObjectName}` extends
+/// `…${BucketName}`).
+fn extends(child: &str, parent: &str) -> bool {
+    child.len() > parent.len()
+        && child.starts_with(parent)
+        && matches!(child.as_bytes()[parent.len()], b'/' | b':')
+}
+
+/// The ARN of what contains `resource` (as written, Sub syntax): the bucket of `bucket/*`.
+/// `parent_format` is the format it must take, `child_format` the one the resource has.
+pub fn parent_text(resource: &str, parent_format: &str, child_format: &str) -> Option<String> {
+    let separator = *child_format.as_bytes().get(parent_format.len())?;
+    // A resource that starts with a reference (`${Bucket.Arn}/*`) has the parent in the
+    // reference itself.
+    if resource.starts_with("${") {
+        let end = resource.find('}')? + 1;
+        return Some(resource[..end].to_string());
+    }
+    let depth = resource_field(parent_format)?
+        .bytes()
+        .filter(|b| *b == separator)
+        .count();
+    let head_len = resource.len() - resource_field(resource)?.len();
+    let field = resource_field(resource)?;
+    let mut seen = 0;
+    for (i, b) in field.bytes().enumerate() {
+        if b == separator {
+            if seen == depth {
+                return Some(resource[..head_len + i].to_string());
+            }
+            seen += 1;
+        }
+    }
+    None
+}
+
+/// The ARN of the things inside `resource`: the objects `bucket/*` of `bucket`.
+pub fn child_text(resource: &str, format: &str, parent_format: &str) -> Option<String> {
+    let tail = format.get(parent_format.len()..)?;
+    let mut out = String::from(resource.trim_end_matches('*'));
+    if out.ends_with(['/', ':']) {
+        out.pop();
+    }
+    let mut rest = tail;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("${") {
+            let close = after.find('}')?;
+            out.push('*');
+            rest = &after[close + 1..];
+        } else {
+            let c = rest.chars().next()?;
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(out)
+}
+
+/// The resource field of an ARN text (after the fifth colon), ignoring colons inside `${…}`.
+fn resource_field(arn: &str) -> Option<&str> {
+    let mut colons = 0;
+    let mut depth = 0;
+    for (i, b) in arn.bytes().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            b':' if depth == 0 => {
+                colons += 1;
+                if colons == 5 {
+                    return arn.get(i + 1..);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iam::arn::parse_literal;
+    use crate::iam::Catalog;
+    use crate::source::Span;
+
+    fn scope(resources: &[&str]) -> Scope {
+        Scope::new(
+            resources
+                .iter()
+                .map(|r| ScopedResource {
+                    arn: parse_literal(r, Span::new(0, r.len())),
+                    text: r.to_string(),
+                    symbolic: false,
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn bucket_and_object_actions() {
+        let c = Catalog::embedded();
+        let list = c.lookup("s3:ListBucket").unwrap();
+        let get = c.lookup("s3:GetObject").unwrap();
+        let all = c.lookup("s3:ListAllMyBuckets").unwrap();
+        let mut objects = scope(&["arn:aws:s3:::b/*"]);
+        assert!(!objects.fits(&list));
+        assert!(objects.fits(&get));
+        assert!(!objects.fits(&all));
+        assert_eq!(objects.gap(&all), Gap::StarOnly);
+        assert!(matches!(
+            objects.gap(&list),
+            Gap::Parent {
+                resource_type: "bucket",
+                ..
+            }
+        ));
+        let mut bucket = scope(&["arn:aws:s3:::b"]);
+        assert!(matches!(
+            bucket.gap(&get),
+            Gap::Child {
+                resource_type: "object",
+                ..
+            }
+        ));
+        let mut queue = scope(&["arn:aws:sqs:*:*:q"]);
+        assert_eq!(queue.gap(&get), Gap::WrongService { service: "s3" });
+        let mut star = scope(&["*"]);
+        assert!(star.fits(&all) && star.fits(&get));
+    }
+
+    #[test]
+    fn parent_and_child_text() {
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert_eq!(
+            parent_text("arn:aws:s3:::${S3Bucket}/*", bucket, object).as_deref(),
+            Some("arn:aws:s3:::${S3Bucket}")
+        );
+        assert_eq!(
+            parent_text("${B.Arn}/*", bucket, object).as_deref(),
+            Some("${B.Arn}")
+        );
+        assert_eq!(
+            child_text("arn:aws:s3:::b", object, bucket).as_deref(),
+            Some("arn:aws:s3:::b/*")
+        );
+    }
+}

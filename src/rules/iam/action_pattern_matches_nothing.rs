@@ -1,0 +1,99 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::Catalog;
+use crate::rules::iam::support::expand;
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an action pattern with wildcards that matches no action of the catalogue, such
+    /// as `s3:Gett*` or `ec2:Describe*Vpcs`.
+    ///
+    /// ## Why it matters
+    /// A pattern that matches nothing grants (or denies) nothing. It is almost always a typo
+    /// in the fixed part of the pattern, and the intended permissions are missing.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Action: s3:Gett*
+    /// ```
+    ///
+    /// ## Fix
+    /// Correct the fixed part so that the pattern matches the intended actions:
+    /// ```yaml
+    /// Action: s3:Get*
+    /// ```
+    pub struct ActionPatternMatchesNothing {
+        name: "action-pattern-matches-nothing",
+        code: "I022",
+        severity: Error,
+        family: Iam,
+        summary: "An action pattern with wildcards that matches no action",
+    }
+}
+
+impl Rule for ActionPatternMatchesNothing {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        let catalog = Catalog::active();
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                let lists = [&statement.action, &statement.not_action];
+                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
+                    let Some(pattern) = item.valid() else {
+                        continue;
+                    };
+                    if !pattern.has_wildcard() {
+                        continue;
+                    }
+                    // A literal prefix that names no service is `unknown-service`'s finding.
+                    if !pattern.service_has_wildcard()
+                        && catalog.service(pattern.service()).is_none()
+                    {
+                        continue;
+                    }
+                    if !expand(pattern).is_empty() {
+                        continue;
+                    }
+                    let help = closest_prefix_help(pattern.service(), pattern.name());
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            item.span,
+                            format!("`{pattern}` matches no action"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Suggest the longest fixed head that still matches something.
+fn closest_prefix_help(service: &str, name: &str) -> String {
+    let catalog = Catalog::active();
+    let head = &name[..name.find(['*', '?']).unwrap_or(name.len())];
+    if let Some(s) = (!service.contains(['*', '?']))
+        .then(|| catalog.service(service))
+        .flatten()
+    {
+        let mut cut = head.len();
+        while cut > 0 {
+            if let Some(h) = head.get(..cut) {
+                if let Some(example) = s.actions_with_prefix(h).next() {
+                    return format!(
+                        "no `{}` action starts with `{head}`; actions starting with `{h}` include `{}`",
+                        s.prefix,
+                        example.full_name()
+                    );
+                }
+            }
+            cut -= 1;
+        }
+    }
+    "check the pattern's fixed part against the Service Authorization Reference".to_string()
+}

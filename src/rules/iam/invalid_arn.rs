@@ -1,0 +1,83 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::arn::{parse_resource, validate, ResourceArn};
+use crate::iam::Catalog;
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `Resource`/`NotResource` item that is not a valid ARN: text without the
+    /// `arn:<partition>:` prefix (`s3:::bucket`), fewer than six `:`-separated fields, an unknown
+    /// partition, an account that is not 12 digits, or a region or account where the service's
+    /// ARNs have none (S3 bucket and object ARNs, IAM ARNs).
+    ///
+    /// Parts written with `!Sub`, `!Ref`, `!GetAtt` or `!Join` are taken as what they stand
+    /// for; only what the template spells out is checked.
+    ///
+    /// ## Why it matters
+    /// IAM rejects some malformed ARNs when the policy is created and silently accepts others
+    /// that then match nothing, so the statement grants nothing.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Resource:
+    ///   - s3:::my-bucket
+    ///   - arn:aws:s3:us-east-1::my-bucket/*
+    /// ```
+    ///
+    /// ## Fix
+    /// ```yaml
+    /// Resource:
+    ///   - arn:aws:s3:::my-bucket
+    ///   - arn:aws:s3:::my-bucket/*
+    /// ```
+    pub struct InvalidArn {
+        name: "invalid-arn",
+        code: "I023",
+        severity: Error,
+        family: Iam,
+        summary: "A resource that is not a valid ARN",
+    }
+}
+
+impl Rule for InvalidArn {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        let catalog = Catalog::active();
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                let lists = [&statement.resource, &statement.not_resource];
+                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
+                    // API Gateway resource policies abbreviate their own ARNs this way.
+                    if item
+                        .value
+                        .to_string()
+                        .to_ascii_lowercase()
+                        .starts_with("execute-api:")
+                    {
+                        continue;
+                    }
+                    let problem = match parse_resource(&item.value, ctx.template) {
+                        ResourceArn::Malformed(p) => p,
+                        ResourceArn::Arn(arn) => match validate(&arn, catalog) {
+                            Some(p) => p,
+                            None => continue,
+                        },
+                        ResourceArn::Star | ResourceArn::Unknown => continue,
+                    };
+                    let span = if problem.span.is_empty() {
+                        item.span
+                    } else {
+                        problem.span
+                    };
+                    out.push(
+                        Diagnostic::new(&Self::META, span, problem.message).with_help(problem.help),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::arn::{parse_resource, ResourceArn, Tok};
+use crate::rules::iam::support::{means_allow, patterns};
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement that grants `iam:PassRole` — by name or through a wildcard
+    /// such as `iam:*`, `iam:Pass*` or `*` — on every role (`Resource: "*"`, or
+    /// `arn:aws:iam::*:role/*`), without an `iam:PassedToService` condition.
+    ///
+    /// ## Why it matters
+    /// Passing a role to a service (EC2, Lambda, CloudFormation, …) lets that service act with
+    /// the role's permissions. Whoever may pass any role can hand themselves the permissions of
+    /// the most powerful role in the account: a classic privilege escalation.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: iam:PassRole
+    ///   Resource: '*'
+    /// ```
+    ///
+    /// ## Fix
+    /// Name the role, and the service it may be passed to:
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: iam:PassRole
+    ///   Resource: !GetAtt TaskRole.Arn
+    ///   Condition:
+    ///     StringEquals:
+    ///       iam:PassedToService: ecs-tasks.amazonaws.com
+    /// ```
+    pub struct PassRoleWildcard {
+        name: "pass-role-wildcard",
+        code: "I027",
+        severity: Error,
+        family: Iam,
+        summary: "`iam:PassRole` on every role without an `iam:PassedToService` condition",
+    }
+}
+
+impl Rule for PassRoleWildcard {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                if !means_allow(statement)
+                    || statement
+                        .condition
+                        .as_ref()
+                        .is_some_and(|c| c.has_key("iam:PassedToService"))
+                {
+                    continue;
+                }
+                let Some(every_role) =
+                    statement.resources().iter().find(|item| {
+                        match parse_resource(&item.value, ctx.template) {
+                            ResourceArn::Star => true,
+                            ResourceArn::Arn(arn) => {
+                                let service = arn.service.literal();
+                                let resource = arn.resource.literal();
+                                service.as_deref() == Some("iam")
+                                    && (arn.resource.toks == [Tok::STAR]
+                                        || resource.is_none()
+                                            && arn.resource.toks.len() == 6
+                                            && arn.resource.toks[..5]
+                                                == "role/"
+                                                    .chars()
+                                                    .map(Tok::Char)
+                                                    .collect::<Vec<_>>()
+                                            && arn.resource.toks[5] == Tok::STAR)
+                            }
+                            _ => false,
+                        }
+                    })
+                else {
+                    continue;
+                };
+                for (item, pattern) in patterns(statement) {
+                    if !pattern.matches("iam", "PassRole") {
+                        continue;
+                    }
+                    let how = if pattern.has_wildcard() {
+                        format!("`{pattern}` includes `iam:PassRole`, which")
+                    } else {
+                        format!("`{pattern}`")
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            item.span,
+                            format!(
+                                "{how} lets the principal pass any role to any service, and so \
+                                 gain that role's permissions"
+                            ),
+                        )
+                        .with_label(every_role.span, "every role")
+                        .with_help(
+                            "name the roles in Resource (e.g. `!GetAtt TaskRole.Arn`) and add \
+                             `Condition: {StringEquals: {iam:PassedToService: <service>.amazonaws.com}}`",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,325 @@
+use std::collections::BTreeMap;
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::scope::{child_text, parent_text, Gap, Scope};
+use crate::iam::ActionRef;
+use crate::rules::iam::support::{
+    as_yaml, by_familiarity, expand, means_allow, name_some, patterns, scoped_resources,
+};
+use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// For `Allow` statements, reports actions that none of the statement's resources can
+    /// grant: bucket-level S3 actions on `bucket/*`, object-level ones on the bare bucket,
+    /// actions that only accept `Resource: "*"` (e.g. `s3:ListAllMyBuckets`) on an ARN, or
+    /// actions of one service on another service's ARNs.
+    ///
+    /// Wildcard actions (`s3:*`, `s3:Get*`) are expanded through the catalogue; for them only
+    /// the actions that need a resource containing, or contained in, one of the statement's
+    /// resources are reported (a wildcard is not expected to fit every action it covers).
+    /// One diagnostic per statement and cause, naming a few actions and the count, with the
+    /// ARN to add. Resources that cannot be known from the template (a parameter holding an
+    /// ARN, `!If`, `!ImportValue`) fit every action, so nothing is reported for them.
+    ///
+    /// ## Why it matters
+    /// IAM matches each action against the ARNs of the resource types it applies to. An
+    /// action none of whose resource types can match the statement's `Resource` is not
+    /// granted, although the policy seems to grant it: `s3:*` on `arn:aws:s3:::bucket/*` does
+    /// not allow `s3:ListBucket`, and the workload fails with `AccessDenied`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: s3:*
+    ///   Resource: !Sub 'arn:aws:s3:::${S3Bucket}/*'
+    /// ```
+    ///
+    /// ## Fix
+    /// Add the ARN the actions need (or move them to a statement that has it):
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: s3:*
+    ///   Resource:
+    ///     - !Sub 'arn:aws:s3:::${S3Bucket}'
+    ///     - !Sub 'arn:aws:s3:::${S3Bucket}/*'
+    /// ```
+    pub struct ResourceScopeMismatch {
+        name: "resource-scope-mismatch",
+        code: "I024",
+        severity: Error,
+        family: Iam,
+        summary: "Actions that none of the statement's resources can grant",
+    }
+}
+
+/// The findings of one cause in one statement.
+struct Group {
+    gap: Gap,
+    /// (span, text) of each action item contributing, in order.
+    items: Vec<(Span, String)>,
+    wildcard: bool,
+    actions: Vec<ActionRef<'static>>,
+}
+
+impl Rule for ResourceScopeMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                if !means_allow(statement) || statement.resource.is_none() {
+                    continue;
+                }
+                let resources = scoped_resources(ctx, statement.resources());
+                if resources.is_empty() {
+                    continue;
+                }
+                let mut scope = Scope::new(resources.iter().map(|(_, r)| r.clone()).collect());
+                let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+                for (item, pattern) in patterns(statement) {
+                    let wildcard = pattern.has_wildcard();
+                    for action in expand(pattern) {
+                        if scope.fits(&action) {
+                            continue;
+                        }
+                        let gap = scope.gap(&action);
+                        if wildcard && !matches!(gap, Gap::Parent { .. } | Gap::Child { .. }) {
+                            continue;
+                        }
+                        let group = groups.entry(key(&gap)).or_insert_with(|| Group {
+                            gap: gap.clone(),
+                            items: Vec::new(),
+                            wildcard: false,
+                            actions: Vec::new(),
+                        });
+                        if !group.items.iter().any(|(s, _)| *s == item.span) {
+                            group.items.push((item.span, pattern.as_str().to_string()));
+                        }
+                        group.wildcard |= wildcard;
+                        if !group.actions.contains(&action) {
+                            group.actions.push(action);
+                        }
+                    }
+                }
+                for group in groups.into_values() {
+                    out.push(diagnostic(group, &resources, &scope));
+                }
+            }
+        }
+    }
+}
+
+fn key(gap: &Gap) -> String {
+    match gap {
+        Gap::StarOnly => "star".into(),
+        Gap::Parent {
+            resource_type,
+            resource,
+            ..
+        } => format!("parent {resource_type} {resource}"),
+        Gap::Child {
+            resource_type,
+            resource,
+            ..
+        } => format!("child {resource_type} {resource}"),
+        Gap::WrongService { service } => format!("service {service}"),
+        Gap::OtherType { resource_types, .. } => format!("type {}", resource_types.join(",")),
+    }
+}
+
+fn type_of_format(action: &ActionRef<'static>, format: &str) -> &'static str {
+    action
+        .service()
+        .resource_types()
+        .iter()
+        .find(|rt| rt.arn_formats.contains(&format))
+        .map_or("other", |rt| rt.name)
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+fn diagnostic(
+    mut group: Group,
+    resources: &[(&crate::iam::Item<'_>, crate::iam::scope::ScopedResource)],
+    scope: &Scope,
+) -> Diagnostic {
+    let meta = &ResourceScopeMismatch::META;
+    by_familiarity(&mut group.actions);
+    let n = group.actions.len();
+    let pats = group
+        .items
+        .iter()
+        .map(|(_, t)| format!("`{t}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let some = name_some(&group.actions, 3);
+    let many = n > 1 || group.wildcard;
+    let first = group.actions[0];
+    let all_resources = match scope.resources() {
+        [one] => format!("`{}`", one.text),
+        _ => "the statement's resources".to_string(),
+    };
+    let (message, help, label_on) = match &group.gap {
+        Gap::Parent {
+            resource_type,
+            resource,
+            format,
+            child_format,
+        } => {
+            let r = &scope.resources()[*resource];
+            let res = &r.text;
+            let child = type_of_format(&first, child_format);
+            let message = if many {
+                format!(
+                    "{pats} on `{res}` grants no {resource_type}-level action: {n} {} such as \
+                     {some} need the {resource_type} ARN",
+                    plural(n, "action")
+                )
+            } else {
+                format!("{pats} on `{res}` grants nothing: it needs the {resource_type} ARN, not {} {child} ARN", article(child))
+            };
+            let help = match parent_text(res, format, child_format) {
+                Some(parent) => format!("add `{}` to Resource", as_yaml(&parent, r.symbolic)),
+                None => format!("add the {resource_type} ARN (`{format}`) to Resource"),
+            };
+            (
+                message,
+                help,
+                Some((*resource, format!("{} {child} ARN", article(child)))),
+            )
+        }
+        Gap::Child {
+            resource_type,
+            resource,
+            format,
+            parent_format,
+        } => {
+            let r = &scope.resources()[*resource];
+            let res = &r.text;
+            let parent = type_of_format(&first, parent_format);
+            let suggestion = child_text(res, format, parent_format);
+            let message = if many {
+                format!(
+                    "{pats} on `{res}` grants no {resource_type}-level action: {n} {} such as \
+                     {some} need {} {resource_type} ARN",
+                    plural(n, "action"),
+                    article(resource_type)
+                )
+            } else {
+                format!(
+                    "{pats} on `{res}` grants nothing: it needs {} {resource_type} ARN, not {} {parent} ARN",
+                    article(resource_type),
+                    article(parent)
+                )
+            };
+            let help = match suggestion {
+                Some(child) => format!("add `{}` to Resource", as_yaml(&child, r.symbolic)),
+                None => format!(
+                    "add {} {resource_type} ARN (`{format}`) to Resource",
+                    article(resource_type)
+                ),
+            };
+            (
+                message,
+                help,
+                Some((*resource, format!("{} {parent} ARN", article(parent)))),
+            )
+        }
+        Gap::StarOnly => {
+            let message = if n > 1 {
+                format!(
+                    "{n} actions, such as {some}, only accept `Resource: \"*\"`; on {all_resources} they grant nothing"
+                )
+            } else {
+                format!(
+                    "{some} only accepts `Resource: \"*\"`; on {all_resources} it grants nothing"
+                )
+            };
+            let help = format!(
+                "move {} to a statement with `Resource: \"*\"`",
+                if n > 1 { "them" } else { "it" }
+            );
+            (message, help, None)
+        }
+        Gap::WrongService { service } => {
+            let example = first
+                .resource_types()
+                .find_map(|(rt, _)| rt.arn_formats.first().copied())
+                .unwrap_or("");
+            let message =
+                format!(
+                "{pats} acts on `{service}` resources, but {all_resources} {} no `{service}` ARN{}",
+                if scope.resources().len() > 1 { "include" } else { "is" },
+                if scope.resources().len() > 1 { "" } else { "" }
+            );
+            let help = format!(
+                "add the ARN of the `{service}` resource it should act on (`{example}`), or move the action to the statement that names it"
+            );
+            (message, help, None)
+        }
+        Gap::OtherType {
+            resource_types,
+            format,
+        } => {
+            let types = resource_types
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            let message = if many {
+                format!("{n} {} such as {some} apply only to {types} resources, and {all_resources} {} none", plural(n, "action"), if scope.resources().len() > 1 { "are" } else { "is" })
+            } else {
+                format!(
+                    "{pats} applies only to {types} resources, and {all_resources} {} none",
+                    if scope.resources().len() > 1 {
+                        "are"
+                    } else {
+                        "is"
+                    }
+                )
+            };
+            let help = match format {
+                Some(f) => format!("add an ARN of the form `{f}` to Resource"),
+                None => "add the ARN of the resource the action should act on".to_string(),
+            };
+            (message, help, None)
+        }
+    };
+    let (primary, _) = group.items[0];
+    let mut d = Diagnostic::new(meta, primary, message).with_help(help);
+    for (span, text) in group.items.iter().skip(1) {
+        d = d.with_label(*span, format!("`{text}` too"));
+    }
+    match label_on {
+        Some((index, text)) => {
+            if let Some((item, _)) = resources.get(index) {
+                d = d.with_label(item.span, format!("this is {text}"));
+            }
+        }
+        None => {
+            for (item, _) in resources {
+                d = d.with_label(item.span, "the statement's resource");
+            }
+        }
+    }
+    d
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

@@ -1,0 +1,78 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::{suggest_action, suggest_service, Catalog};
+use crate::rules::iam::support::sub_span;
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an action whose service prefix (the part before `:`) names no AWS service, such
+    /// as `s3x:GetObject` or `dynamo:Query`.
+    ///
+    /// ## Why it matters
+    /// IAM accepts any prefix without complaint, so the statement silently grants nothing and
+    /// the workload fails with `AccessDenied` at run time.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// Action: dynamo:Query
+    /// ```
+    ///
+    /// ## Fix
+    /// Use the service's IAM prefix (the help names the closest one):
+    /// ```yaml
+    /// Action: dynamodb:Query
+    /// ```
+    pub struct UnknownService {
+        name: "unknown-service",
+        code: "I020",
+        severity: Error,
+        family: Iam,
+        summary: "An action's service prefix names no AWS service",
+    }
+}
+
+impl Rule for UnknownService {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        let catalog = Catalog::active();
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                let lists = [&statement.action, &statement.not_action];
+                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
+                    let Some(pattern) = item.valid() else {
+                        continue;
+                    };
+                    let service = pattern.service();
+                    if pattern.service_has_wildcard() || catalog.service(service).is_some() {
+                        continue;
+                    }
+                    let help = if let Some(action) = (!pattern.has_wildcard())
+                        .then(|| suggest_action(catalog, service, pattern.name()))
+                        .flatten()
+                    {
+                        format!("did you mean `{}`?", action.full_name())
+                    } else if let Some(s) = suggest_service(catalog, service) {
+                        format!("did you mean `{}` ({})?", s.prefix, s.name)
+                    } else {
+                        "use the service's IAM prefix, as listed in the Service Authorization \
+                         Reference (e.g. `s3`, `dynamodb`, `ssm`)"
+                            .to_string()
+                    };
+                    let span = sub_span(item.span, pattern.as_str(), 0..service.len());
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            span,
+                            format!("`{service}` is not the IAM prefix of any AWS service"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+    }
+}

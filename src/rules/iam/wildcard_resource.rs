@@ -1,0 +1,124 @@
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::iam::{AccessLevel, ActionRef};
+use crate::rules::iam::support::{
+    by_familiarity, expand, granted_on_star_by_design, means_allow, name_some, patterns,
+};
+use crate::rules::{FileContext, Rule, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an `Allow` statement with `Resource: "*"` that grants write or
+    /// permissions-management actions which support resource-level scoping. One finding per
+    /// statement, on the `*`, naming a few of the actions and their count.
+    ///
+    /// Not reported: actions that only accept `"*"` (nothing narrower is possible); actions AWS
+    /// grants on `"*"` by design in its own agent policies (AmazonSSMManagedInstanceCore,
+    /// CloudWatchAgentServerPolicy, …; see `rules/iam/wildcard-by-design.txt`); `iam:PassRole`
+    /// (`pass-role-wildcard`'s finding) and `Action: "*"`.
+    ///
+    /// ## Why it matters
+    /// `"*"` lets the actions change every resource of the kind in the account, not just the
+    /// ones the workload owns: `s3:DeleteObject` on `"*"` deletes from every bucket.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: [s3:PutObject, s3:DeleteObject]
+    ///   Resource: '*'
+    /// ```
+    ///
+    /// ## Fix
+    /// Name the resources:
+    /// ```yaml
+    /// - Effect: Allow
+    ///   Action: [s3:PutObject, s3:DeleteObject]
+    ///   Resource: !Sub '${DataBucket.Arn}/*'
+    /// ```
+    pub struct WildcardResource {
+        name: "wildcard-resource",
+        code: "I026",
+        severity: Warning,
+        family: Iam,
+        summary: "Write actions that support resource scoping, granted on `Resource: \"*\"`",
+    }
+}
+
+impl Rule for WildcardResource {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
+        for policy in ctx.policies() {
+            for statement in &policy.statements {
+                if !means_allow(statement) {
+                    continue;
+                }
+                let Some(star) = statement
+                    .resources()
+                    .iter()
+                    .find(|r| r.literal().as_deref() == Some("*"))
+                else {
+                    continue;
+                };
+                let mut flagged: Vec<ActionRef<'static>> = Vec::new();
+                let mut items = Vec::new();
+                for (item, pattern) in patterns(statement) {
+                    if pattern.as_str() == "*" {
+                        continue;
+                    }
+                    let before = flagged.len();
+                    for action in expand(pattern) {
+                        if scoped_write(&action) && !flagged.contains(&action) {
+                            flagged.push(action);
+                        }
+                    }
+                    if flagged.len() > before {
+                        items.push(item);
+                    }
+                }
+                if flagged.is_empty() {
+                    continue;
+                }
+                by_familiarity(&mut flagged);
+                let n = flagged.len();
+                let first = flagged[0];
+                let example = first
+                    .resource_types()
+                    .find_map(|(rt, _)| rt.arn_formats.first().copied())
+                    .unwrap_or("");
+                let message = if n == 1 {
+                    format!(
+                        "{} ({}) is granted on every resource",
+                        name_some(&flagged, 1),
+                        first.access_level()
+                    )
+                } else {
+                    format!(
+                        "{n} write or permissions-management actions, such as {}, are granted \
+                         on every resource",
+                        name_some(&flagged, 3)
+                    )
+                };
+                let mut d = Diagnostic::new(&Self::META, star.span, message).with_help(format!(
+                    "name the resources the actions need instead of `*`, e.g. `{example}` for `{}`",
+                    first.full_name()
+                ));
+                for item in items {
+                    d = d.with_label(item.span, "granted on `*`");
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn scoped_write(action: &ActionRef<'static>) -> bool {
+    matches!(
+        action.access_level(),
+        AccessLevel::Write | AccessLevel::PermissionsManagement
+    ) && action.resource_types().next().is_some()
+        && !(action.service().prefix == "iam" && action.name().eq_ignore_ascii_case("PassRole"))
+        && !granted_on_star_by_design(action)
+}
