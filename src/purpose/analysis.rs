@@ -600,9 +600,32 @@ fn statement_grants_action(statement: &Statement<'_>, action: &str) -> bool {
 /// count as covering it.
 fn resources_cover(resources: &[ResourceArn], required: &[Tok]) -> bool {
     resources.iter().any(|r| match r {
+        ResourceArn::Arn(arn) if arn.from_reference => {
+            intersects(&the_resource_itself(&arn.toks), required)
+        }
         ResourceArn::Arn(arn) => intersects(&arn.toks, required),
         _ => true,
     })
+}
+
+/// The ARN of a referenced resource (`!GetAtt Worker.Arn`) names that resource, not what is
+/// under it: the catalogue format's last variable, which may hold colons so that a format
+/// covers qualified ARNs, must not here (`function:name` is not `function:name:alias`).
+fn the_resource_itself(toks: &[Tok]) -> Vec<Tok> {
+    toks.iter()
+        .map(|t| match *t {
+            Tok::Any {
+                many,
+                colon: true,
+                slash: false,
+            } => Tok::Any {
+                many,
+                colon: false,
+                slash: false,
+            },
+            other => other,
+        })
+        .collect()
 }
 
 /// The condition under which `resource-scope-mismatch` reports an action of this statement
