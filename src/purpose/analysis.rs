@@ -15,8 +15,12 @@ use super::principal::{Principal, PrincipalKind};
 pub enum Recognition<'a> {
     /// Named in `Metadata: cfn-policy-lint: purposes`, at this node.
     Declared(&'a Node),
-    /// Inferred: these characteristic actions are already granted.
-    Inferred { evidence: Vec<String> },
+    /// Inferred: these characteristic actions are already granted, by the principal's own
+    /// statements or, when `through` is set, only by that attached AWS managed policy.
+    Inferred {
+        evidence: Vec<String>,
+        through: Option<&'static str>,
+    },
 }
 
 /// One action the principal lacks, and the resource it needs it on.
@@ -201,7 +205,23 @@ fn infer<'a>(
     if !r.keywords.is_empty() && !mentions(&r.keywords, principal, template) {
         return None;
     }
-    Some(Recognition::Inferred { evidence })
+    let own = evidence
+        .iter()
+        .any(|a| grants.evidence_in_statements(a, catalog));
+    let through = if own {
+        None
+    } else {
+        principal
+            .managed
+            .iter()
+            .find(|(m, _)| {
+                evidence
+                    .iter()
+                    .any(|e| m.actions().any(|a| a.eq_ignore_ascii_case(e)))
+            })
+            .map(|(m, _)| m.name)
+    };
+    Some(Recognition::Inferred { evidence, through })
 }
 
 /// Whether a description of the template, the principal or its policies names a keyword.
@@ -505,6 +525,14 @@ impl<'p, 'a> Grants<'p, 'a> {
     /// Whether an action is granted by something that shows intent: the action named, or a
     /// wildcard most of whose actions are characteristic (`ssmmessages:*`, not `ssm:*`).
     fn evidence_for(&self, action: &str, catalog: &'static Catalog) -> bool {
+        self.evidence_from(action, catalog, true)
+    }
+
+    fn evidence_in_statements(&self, action: &str, catalog: &'static Catalog) -> bool {
+        self.evidence_from(action, catalog, false)
+    }
+
+    fn evidence_from(&self, action: &str, catalog: &'static Catalog, managed: bool) -> bool {
         let named = |pattern: &str| -> bool {
             let Ok(p) = ActionPattern::parse(pattern) else {
                 return false;
@@ -521,7 +549,7 @@ impl<'p, 'a> Grants<'p, 'a> {
             // A wildcard counts when its service has few actions, all of one kind.
             !p.service_has_wildcard() && p.expand(catalog).take(9).count() <= 8
         };
-        self.managed.iter().any(|a| named(a))
+        (managed && self.managed.iter().any(|a| named(a)))
             || self.statements.iter().any(|(s, _)| {
                 s.actions()
                     .iter()

@@ -214,15 +214,30 @@ fn help(f: &Finding<'_, '_>) -> String {
         };
         yaml.push_str(&format!("  Resource: {value}\n"));
     }
-    let mut text = format!("add to the policy's `Statement`:\n{yaml}");
+    let mut text = if f.closest_policy.is_some() {
+        format!("add to the policy's `Statement`:\n{yaml}")
+    } else {
+        format!("add a policy (e.g. under the role's `Policies`) with the statement:\n{yaml}")
+    };
     if let Some(m) = f.pack.satisfied_by.first() {
         text.push_str(&format!(
-            "or attach the AWS managed policy `arn:${{AWS::Partition}}:iam::aws:policy/{m}`; "
+            "or attach the AWS managed policy `arn:${{AWS::Partition}}:iam::aws:policy/{m}`"
         ));
+        if let Recognition::Inferred {
+            through: Some(old), ..
+        } = &f.recognition
+        {
+            text.push_str(&format!(" instead of `{old}`"));
+        }
+        text.push_str("; ");
     }
     match &f.recognition {
-        Recognition::Inferred { evidence } => text.push_str(&format!(
-            "recognised because it grants {}; see {}",
+        Recognition::Inferred { evidence, through } => text.push_str(&format!(
+            "recognised because {} {}; see {}",
+            match through {
+                Some(m) => format!("its AWS managed policy `{m}` grants"),
+                None => "it grants".to_string(),
+            },
             join_and(
                 &evidence
                     .iter()
