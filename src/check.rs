@@ -7,12 +7,15 @@ use crate::rules::{self, FileContext, Selection};
 use crate::source::{OffsetMap, SourceFile};
 use crate::template::Template;
 use crate::yaml::{self, doctor, Document, ParseOptions};
+use std::path::PathBuf;
 
 /// Everything a run needs to know besides the files themselves.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     pub selection: Selection,
     pub parse: ParseOptions,
+    /// Extra purpose-pack folders from the configuration (absolute or relative to the cwd).
+    pub packs: Vec<PathBuf>,
 }
 
 /// The findings for one file, in output order.

@@ -82,6 +82,11 @@ pub struct CheckArgs {
     /// `rules/iam/catalog.tsv`, e.g. regenerated with `scripts/gen_iam_catalog.py`).
     #[arg(long, value_name = "FILE")]
     pub iam_data: Option<PathBuf>,
+
+    /// Also read purpose packs (`*.yaml`) from this folder; a pack named like a built-in one
+    /// replaces it. Repeatable.
+    #[arg(long = "packs", value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -276,11 +281,17 @@ fn check(
             PathBuf::from(".")
         });
     }
+    let settings = Settings {
+        selection,
+        packs: args.packs,
+        ..Settings::default()
+    };
+    if let Err(e) = crate::purpose::activate(&settings.packs) {
+        writeln!(stderr, "error: invalid purpose pack: {e}")?;
+        return Ok(EXIT_TROUBLE);
+    }
     let opts = RunOptions {
-        settings: Settings {
-            selection,
-            ..Settings::default()
-        },
+        settings,
         stdin_filename: args.stdin_filename,
         ..RunOptions::default()
     };

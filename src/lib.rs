@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod iam;
 pub mod project;
+pub mod purpose;
 pub mod render;
 pub mod rules;
 pub mod run;
