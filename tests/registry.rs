@@ -45,8 +45,10 @@ fn every_fixture_folder_names_a_registered_rule() {
     for entry in std::fs::read_dir(&fixtures).expect("fixtures/ exists") {
         let entry = entry.expect("readable entry");
         let folder = entry.file_name().to_string_lossy().into_owned();
-        // The tutorial folders are whole-project examples, not one rule's fixtures.
-        if entry.path().is_dir() && !folder.starts_with("tutorial") && !names.contains(&*folder) {
+        // The tutorial folders are whole-project examples, not one rule's fixtures; `packs`
+        // holds the purpose packs' fixtures (checked below).
+        let special = folder.starts_with("tutorial") || folder == "packs";
+        if entry.path().is_dir() && !special && !names.contains(&*folder) {
             strays.push(folder);
         }
     }
@@ -78,4 +80,33 @@ fn summaries_read_alike() {
         );
         assert_eq!(s.trim(), s, "{}: summary has stray whitespace", m.name);
     }
+}
+
+#[test]
+fn every_purpose_pack_has_pass_and_fail_fixtures_and_no_stray_folder() {
+    let packs_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/packs");
+    let embedded: HashSet<&str> = cfn_policy_lint::purpose::PackSet::embedded()
+        .packs()
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for name in &embedded {
+        for kind in ["pass", "fail"] {
+            let has_file = std::fs::read_dir(packs_dir.join(name).join(kind))
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            if !has_file {
+                problems.push(format!("fixtures/packs/{name}/{kind} is missing or empty"));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(&packs_dir).expect("fixtures/packs exists") {
+        let folder = entry.expect("readable entry").file_name();
+        let folder = folder.to_string_lossy();
+        if !embedded.contains(&*folder) {
+            problems.push(format!("fixtures/packs/{folder} names no built-in pack"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

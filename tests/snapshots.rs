@@ -68,9 +68,25 @@ fn cases() -> Vec<Case> {
             expect: None,
         },
     ];
+    // Purpose packs are data, not rules: `fixtures/packs/<pack>/{fail,pass}` are cases of the
+    // rule that applies them.
+    for pack_dir in sorted_entries(&fixtures.join("packs")) {
+        for kind in ["fail", "pass"] {
+            for file in sorted_entries(&pack_dir.join(kind)) {
+                cases.push(Case {
+                    path: format!(
+                        "fixtures/packs/{}/{kind}/{}",
+                        file_name(&pack_dir),
+                        file_name(&file)
+                    ),
+                    expect: Some(("missing-required-actions".into(), kind == "fail")),
+                });
+            }
+        }
+    }
     for rule_dir in sorted_entries(&fixtures) {
         let rule = file_name(&rule_dir);
-        if rule.starts_with("tutorial") || !rule_dir.is_dir() {
+        if rule.starts_with("tutorial") || rule == "packs" || !rule_dir.is_dir() {
             continue;
         }
         let meta = rules::find(&rule)
