@@ -141,6 +141,11 @@ pub struct CheckArgs {
     /// `rules/iam/catalog.tsv`, e.g. regenerated with `scripts/gen_iam_catalog.py`).
     #[arg(long, value_name = "FILE")]
     pub iam_data: Option<PathBuf>,
+
+    /// Also read purpose packs (`*.yaml`) from this folder; a pack named like a built-in one
+    /// replaces it. Repeatable.
+    #[arg(long = "packs", value_name = "DIR")]
+    pub packs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -356,8 +361,15 @@ fn check(
                 .clone()
                 .unwrap_or_else(|| run::DEFAULT_STDIN_NAME.to_string())
         });
+    let mut settings = resolver.run_settings();
+    // Packs are loaded once for the whole run: the command line's, then the configuration's.
+    settings.packs = args.packs.iter().chain(&settings.packs).cloned().collect();
+    if let Err(e) = crate::purpose::activate(&settings.packs) {
+        writeln!(stderr, "error: invalid purpose pack: {e}")?;
+        return Ok(EXIT_TROUBLE);
+    }
     let opts = RunOptions {
-        settings: resolver.run_settings(),
+        settings,
         stdin_filename: args.stdin_filename,
         resolver: Some(resolver.clone()),
         only_templates: args.only_templates,

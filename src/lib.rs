@@ -13,6 +13,7 @@ pub mod fix;
 pub mod iam;
 pub mod lsp;
 pub mod project;
+pub mod purpose;
 pub mod render;
 pub mod rules;
 pub mod run;

@@ -74,6 +74,11 @@ fn serve_inner() -> Result<()> {
     });
     connection.initialize_finish(id, result)?;
     let mut server = Server::new();
+    // Purpose packs are loaded once per process: those the configuration of the server's
+    // folder names.
+    if let Err(e) = crate::purpose::activate(&server.resolver.run_settings().packs) {
+        eprintln!("cfn-policy-lint lsp: invalid purpose pack: {e}");
+    }
     server.main_loop(&connection)?;
     drop(connection);
     io_threads.join()?;

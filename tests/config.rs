@@ -81,7 +81,8 @@ fn unknown_rule_and_bad_value_are_reported_with_position() {
 
 #[test]
 fn example_configuration_loads_and_validates_against_the_schema() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/config/.cfn-policy-lint.yaml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/config/.cfn-policy-lint.yaml");
     let config = Config::load(&path).unwrap();
     assert_eq!(config.select, ["yaml", "template"]);
     assert_eq!(config.fail_on, Some(Level::Error));

@@ -1,21 +1,10 @@
 //! Fixture and corpus behaviour of the template rules (unknown-tag, undefined-reference,
 //! unused-parameter, invalid-template-section).
-//!
-//! Every test needs the YAML parser; while the crate still has the parser stub they skip.
 
 use cfn_policy_lint::check::{check_template, Settings};
 use cfn_policy_lint::rules::Selection;
 use cfn_policy_lint::source::SourceFile;
-use cfn_policy_lint::yaml::{self, ParseOptions};
 use std::path::Path;
-
-fn parser_available() -> bool {
-    let ok = yaml::parse("a: 1\n", &ParseOptions::default()).is_ok();
-    if !ok {
-        eprintln!("skipped: the YAML parser is not available in this build");
-    }
-    ok
-}
 
 /// (rule, line, column, underlined text, help) of each finding of the template family.
 type Finding = (String, usize, usize, String, String);
@@ -65,9 +54,6 @@ fn f(rule: &str, line: usize, col: usize, text: &str, help: &str) -> Finding {
 
 #[test]
 fn pass_fixtures_are_clean() {
-    if !parser_available() {
-        return;
-    }
     for fixture in [
         "unknown-tag/pass/short-forms.yaml",
         "undefined-reference/pass/sam-generated.yaml",
@@ -82,9 +68,6 @@ fn pass_fixtures_are_clean() {
 
 #[test]
 fn unknown_tags_suggest_the_intrinsic() {
-    if !parser_available() {
-        return;
-    }
     assert_eq!(
         lint("unknown-tag/fail/getattr-typo.yaml"),
         vec![
@@ -96,9 +79,6 @@ fn unknown_tags_suggest_the_intrinsic() {
 
 #[test]
 fn a_typo_inside_sub_underlines_just_the_variable() {
-    if !parser_available() {
-        return;
-    }
     // One mistake, one diagnostic: the parameter the typo meant is not also "unused".
     assert_eq!(
         lint("undefined-reference/fail/sub-typo.yaml"),
@@ -114,9 +94,6 @@ fn a_typo_inside_sub_underlines_just_the_variable() {
 
 #[test]
 fn every_kind_of_reference_is_checked() {
-    if !parser_available() {
-        return;
-    }
     let u = "undefined-reference";
     assert_eq!(
         lint("undefined-reference/fail/every-kind.yaml"),
@@ -140,9 +117,6 @@ fn every_kind_of_reference_is_checked() {
 
 #[test]
 fn undefined_names_in_escaped_and_block_subs_are_located() {
-    if !parser_available() {
-        return;
-    }
     let text = "Parameters:\n  Name:\n    Type: String\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      QueueName: !Sub \"a\\tb-${Name}-${Nmae}\"\n      Tags:\n        - Key: k\n          Value: !Sub |\n            one ${Name}\n            two ${Nmae}\n";
     assert_eq!(
         lint_text("inline.yaml", text.to_string()),
@@ -167,9 +141,6 @@ fn undefined_names_in_escaped_and_block_subs_are_located() {
 
 #[test]
 fn unused_parameters_are_warned_about() {
-    if !parser_available() {
-        return;
-    }
     assert_eq!(
         lint("unused-parameter/fail/forgotten.yaml"),
         vec![f(
@@ -184,9 +155,6 @@ fn unused_parameters_are_warned_about() {
 
 #[test]
 fn misspelt_sections_are_reported_once() {
-    if !parser_available() {
-        return;
-    }
     // `!Ref Bucket` names a resource of the misspelt `Resource` section: no second finding.
     assert_eq!(
         lint("invalid-template-section/fail/singular-sections.yaml"),
@@ -211,9 +179,6 @@ fn misspelt_sections_are_reported_once() {
 
 #[test]
 fn documents_that_are_not_templates_do_not_panic() {
-    if !parser_available() {
-        return;
-    }
     for text in [
         "",
         "just a string\n",
@@ -244,9 +209,6 @@ fn documents_that_are_not_templates_do_not_panic() {
 /// rules still run, and their findings point into the original (tab-indented) text.
 #[test]
 fn tutorial_is_checked_through_recovery() {
-    if !parser_available() {
-        return;
-    }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tutorial/policy.yaml");
     let original = std::fs::read_to_string(path).expect("tutorial fixture");
     let broken = original.replace("${S3Bucket}", "${S3Bukcet}");
@@ -255,10 +217,6 @@ fn tutorial_is_checked_through_recovery() {
         .iter()
         .filter(|x| x.0 == "undefined-reference" || x.0 == "unused-parameter")
         .collect();
-    if template_findings.is_empty() {
-        eprintln!("skipped: the indentation doctor cannot repair the tutorial in this build");
-        return;
-    }
     assert_eq!(template_findings.len(), 1, "{found:?}");
     let (_, line, _, text, help) = template_findings[0];
     assert_eq!(text, "${S3Bukcet}");
@@ -274,9 +232,6 @@ fn tutorial_is_checked_through_recovery() {
 /// reference, tag or section findings.
 #[test]
 fn corpus_templates_have_no_false_reference_findings() {
-    if !parser_available() {
-        return;
-    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
     let Ok(list) = std::fs::read_to_string(root.join("valid-templates.txt")) else {
         eprintln!("skipped: corpus not found at {}", root.display());

@@ -195,6 +195,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &iam::UnknownConditionOperator,
         &iam::UnknownConditionKey,
         // purpose
+        &purpose::MissingRequiredActions,
         // project
         &project::PolicyNameMismatch,
         &project::DuplicatePolicyName,

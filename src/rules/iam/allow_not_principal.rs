@@ -59,7 +59,10 @@ impl Rule for AllowNotPrincipal {
                 )
                 .with_help("name the allowed principals under `Principal` instead; `NotPrincipal` belongs in `Deny` statements");
                 if let Some(effect) = st.effect {
-                    d = d.with_label(effect.value.span, "this statement allows");
+                    d = d.with_label(
+                        super::edits::value_span(effect.value, ctx.source),
+                        "this statement allows",
+                    );
                 }
                 out.push(d);
             }

@@ -56,7 +56,10 @@ impl Rule for AllowNotResource {
                 )
                 .with_help("list the resources under `Resource` instead, or use `NotResource` in a `Deny` statement");
                 if let Some(effect) = st.effect {
-                    d = d.with_label(effect.value.span, "this statement allows");
+                    d = d.with_label(
+                        super::edits::value_span(effect.value, ctx.source),
+                        "this statement allows",
+                    );
                 }
                 out.push(d);
             }

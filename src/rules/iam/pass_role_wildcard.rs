@@ -38,7 +38,7 @@ declare_rule! {
         code: "I027",
         severity: Error,
         family: Iam,
-        summary: "`iam:PassRole` on every role without an `iam:PassedToService` condition",
+        summary: "An `iam:PassRole` grant on every role without an `iam:PassedToService` condition",
     }
 }
 

@@ -32,7 +32,7 @@ declare_rule! {
         code: "I025",
         severity: Warning,
         family: Iam,
-        summary: "`service:*` grants every action of a service",
+        summary: "A `service:*` action, granting every action of a service",
     }
 }
 

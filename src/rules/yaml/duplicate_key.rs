@@ -41,7 +41,7 @@ declare_rule! {
         code: "Y004",
         severity: Error,
         family: Yaml,
-        summary: "a mapping key is defined more than once",
+        summary: "A mapping key defined more than once",
     }
 }
 

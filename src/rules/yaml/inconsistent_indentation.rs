@@ -42,7 +42,7 @@ declare_rule! {
         code: "Y003",
         severity: Error,
         family: Yaml,
-        summary: "A key or list item is indented to a column that matches no enclosing block",
+        summary: "A key or list item indented to a column that matches no enclosing block",
     }
 }
 

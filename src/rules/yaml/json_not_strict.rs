@@ -38,7 +38,7 @@ declare_rule! {
         code: "Y006",
         severity: Warning,
         family: Yaml,
-        summary: "a .json file uses YAML-only syntax that JSON tools reject",
+        summary: "A .json file using YAML-only syntax that JSON tools reject",
     }
 }
 

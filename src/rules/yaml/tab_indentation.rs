@@ -38,7 +38,7 @@ declare_rule! {
         code: "Y002",
         severity: Error,
         family: Yaml,
-        summary: "A line is indented with TAB characters, which YAML does not allow",
+        summary: "A line indented with TAB characters, which YAML does not allow",
     }
 }
 

@@ -36,7 +36,7 @@ declare_rule! {
         code: "S001",
         severity: Info,
         family: Yaml,
-        summary: "a suppression comment or Metadata entry that suppresses nothing",
+        summary: "Suppression comment or Metadata entry that suppresses nothing",
     }
 }
 

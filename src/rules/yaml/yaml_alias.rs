@@ -43,7 +43,7 @@ declare_rule! {
         code: "Y005",
         severity: Error,
         family: Yaml,
-        summary: "YAML anchors, aliases and merge keys are not supported by CloudFormation",
+        summary: "A YAML anchor, alias or merge key, which CloudFormation does not support",
     }
 }
 

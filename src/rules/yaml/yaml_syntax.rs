@@ -38,7 +38,7 @@ declare_rule! {
         code: "Y001",
         severity: Error,
         family: Yaml,
-        summary: "the file is not valid YAML or JSON",
+        summary: "A file that is not valid YAML or JSON",
     }
 }
 

@@ -261,18 +261,18 @@ fn describe(kind: &ErrorKind, here: Option<char>, json: bool) -> (String, Option
         ),
         K::ExpectedFlowMappingSeparator => (
             s(if json {
-                "expected `,` or `}` after this member of a JSON object"
+                "expected `,` or `}` before this member of a JSON object"
             } else {
-                "expected `,` or `}` after this entry of a `{...}` mapping"
+                "expected `,` or `}` before this entry of a `{...}` mapping"
             }),
             "separate entries with commas; a missing comma after the previous entry is the \
              usual cause",
         ),
         K::ExpectedFlowSequenceSeparator => (
             s(if json {
-                "expected `,` or `]` after this element of a JSON array"
+                "expected `,` or `]` before this element of a JSON array"
             } else {
-                "expected `,` or `]` after this item of a `[...]` list"
+                "expected `,` or `]` before this item of a `[...]` list"
             }),
             "separate items with commas; a missing comma after the previous item is the usual \
              cause",

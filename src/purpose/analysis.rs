@@ -1,0 +1,686 @@
+//! For each principal: which purposes it has (declared or inferred), and which of their
+//! required actions it does not grant on the resource each needs.
+
+use crate::iam::arn::{intersects, parse_resource, ResourceArn, Tok};
+use crate::iam::scope::{Gap, Scope, ScopedResource};
+use crate::iam::{ActionPattern, ActionRef, Catalog, Policy, Statement};
+use crate::template::{intrinsic, string_template, AttributeRef, Call, Template};
+use crate::yaml::Node;
+
+use super::pack::{Hint, Pack, PackSet, Requirement, BUILTIN_VARIABLES};
+use super::principal::{Principal, PrincipalKind};
+
+/// How a purpose came to apply to a principal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recognition<'a> {
+    /// Named in `Metadata: cfn-policy-lint: purposes`, at this node.
+    Declared(&'a Node),
+    /// Inferred: these characteristic actions are already granted, by the principal's own
+    /// statements or, when `through` is set, only by that attached AWS managed policy.
+    Inferred {
+        evidence: Vec<String>,
+        through: Option<&'static str>,
+    },
+}
+
+/// One action the principal lacks, and the resource it needs it on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Missing {
+    pub action: String,
+    /// In `Fn::Sub` syntax bound to the template's names (`arn:${AWS::Partition}:s3:::${S3Bucket}/*`),
+    /// or `*`.
+    pub resource: String,
+    pub why: Option<String>,
+}
+
+/// A purpose a principal has and does not fully grant.
+#[derive(Debug)]
+pub struct Finding<'p, 'a> {
+    pub pack: &'p Pack,
+    pub recognition: Recognition<'a>,
+    pub missing: Vec<Missing>,
+    /// The policy granting most of the pack's actions (where to add the rest).
+    pub closest_policy: Option<&'p Policy<'a>>,
+    /// Its statement granting most of them, with how many.
+    pub closest_statement: Option<(&'p Statement<'a>, usize)>,
+    /// How many distinct actions the purpose needs here (its applicable requirements).
+    pub needed: usize,
+}
+
+/// A declared purpose no pack defines.
+#[derive(Debug)]
+pub struct UnknownPurpose<'a> {
+    pub node: &'a Node,
+    pub suggestion: Option<String>,
+}
+
+/// What the purpose analysis found in one file.
+#[derive(Debug, Default)]
+pub struct Analysis<'p, 'a> {
+    pub findings: Vec<(usize, Finding<'p, 'a>)>,
+    pub unknown: Vec<UnknownPurpose<'a>>,
+}
+
+/// A value found for a pack variable.
+#[derive(Clone, Debug)]
+struct Bound {
+    /// `Fn::Sub` text of the value (`${S3Bucket}`, `my-bucket`).
+    sub: String,
+    /// The value when literal.
+    literal: Option<String>,
+    /// The value is itself an ARN (`!GetAtt Key.Arn`), replacing the whole resource.
+    whole_arn: bool,
+}
+
+pub fn analyse<'p, 'a>(
+    packs: &'p PackSet,
+    template: Option<&Template<'a>>,
+    principals: &[Principal<'p, 'a>],
+    source: &str,
+) -> Analysis<'p, 'a> {
+    let mut analysis = Analysis::default();
+    let catalog = Catalog::active();
+    for (index, principal) in principals.iter().enumerate() {
+        let grants = Grants::of(principal, template);
+        let mut found: Vec<Finding<'p, 'a>> = Vec::new();
+        let mut seen = Vec::new();
+        for node in &principal.declared {
+            let name = node.as_str().unwrap_or("");
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name);
+            match packs.get(name) {
+                Some(pack) => {
+                    if let Some(f) = check_pack(
+                        pack,
+                        Recognition::Declared(node),
+                        principal,
+                        &grants,
+                        template,
+                        source,
+                        catalog,
+                    ) {
+                        found.push(f);
+                    }
+                }
+                None => analysis.unknown.push(UnknownPurpose {
+                    node,
+                    suggestion: crate::suggest::closest(
+                        name,
+                        packs.packs().iter().map(|p| p.name.as_str()),
+                    )
+                    .map(str::to_string),
+                }),
+            }
+        }
+        // What this program cannot see may grant the rest: infer nothing then.
+        if !principal.opaque && !principal.partial {
+            for pack in packs.packs() {
+                if seen.contains(&pack.name.as_str()) {
+                    continue;
+                }
+                let Some(recognition) = infer(pack, principal, &grants, template, source, catalog)
+                else {
+                    continue;
+                };
+                if let Some(f) = check_pack(
+                    pack,
+                    recognition,
+                    principal,
+                    &grants,
+                    template,
+                    source,
+                    catalog,
+                ) {
+                    found.push(f);
+                }
+            }
+        }
+        // One mistake, one finding: a purpose whose gaps another one of the principal's
+        // purposes also reports adds nothing.
+        let mut keep = vec![true; found.len()];
+        for i in 0..found.len() {
+            for j in 0..found.len() {
+                if i != j
+                    && keep[j]
+                    && found[i]
+                        .missing
+                        .iter()
+                        .all(|m| found[j].missing.contains(m))
+                    && (found[i].missing.len() < found[j].missing.len() || i > j)
+                {
+                    keep[i] = false;
+                    break;
+                }
+            }
+        }
+        for (f, k) in found.into_iter().zip(keep) {
+            if k {
+                analysis.findings.push((index, f));
+            }
+        }
+    }
+    analysis
+}
+
+fn infer<'a>(
+    pack: &Pack,
+    principal: &Principal<'_, 'a>,
+    grants: &Grants<'_, 'a>,
+    template: Option<&Template<'a>>,
+    source: &str,
+    catalog: &'static Catalog,
+) -> Option<Recognition<'a>> {
+    let r = &pack.recognise;
+    if r.actions.is_empty() && r.bound.is_empty() {
+        return None;
+    }
+    if !r.trusted_services.is_empty() {
+        match (&principal.kind, &principal.trusted_services) {
+            (PrincipalKind::Role, Some(services)) => {
+                let first_label = |s: &str| s.split('.').next().unwrap_or("").to_ascii_lowercase();
+                let wanted: Vec<String> =
+                    r.trusted_services.iter().map(|s| first_label(s)).collect();
+                if !services.iter().any(|s| wanted.contains(&first_label(s))) {
+                    return None;
+                }
+            }
+            (PrincipalKind::Policy, _) => {}
+            _ => return None,
+        }
+    }
+    let evidence: Vec<String> = r
+        .actions
+        .iter()
+        .filter(|a| grants.evidence_for(a, catalog))
+        .cloned()
+        .collect();
+    if evidence.len() < r.min_actions.max(usize::from(!r.actions.is_empty())) {
+        return None;
+    }
+    for var in &r.bound {
+        bind(pack, var, template, source)?;
+    }
+    if !r.keywords.is_empty() && !mentions(&r.keywords, principal, template) {
+        return None;
+    }
+    let own = evidence
+        .iter()
+        .any(|a| grants.evidence_in_statements(a, catalog));
+    let through = if own {
+        None
+    } else {
+        principal
+            .managed
+            .iter()
+            .find(|(m, _)| {
+                evidence
+                    .iter()
+                    .any(|e| m.actions().any(|a| a.eq_ignore_ascii_case(e)))
+            })
+            .map(|(m, _)| m.name)
+    };
+    Some(Recognition::Inferred { evidence, through })
+}
+
+/// Whether a description of the template, the principal or its policies names a keyword.
+fn mentions(
+    keywords: &[String],
+    principal: &Principal<'_, '_>,
+    template: Option<&Template<'_>>,
+) -> bool {
+    let mut texts: Vec<&str> = Vec::new();
+    if let Some(t) = template {
+        texts.extend(t.description.and_then(Node::as_str));
+        if let Some(id) = principal.logical_id {
+            texts.extend(
+                t.resource(id)
+                    .and_then(|r| r.property("Description"))
+                    .and_then(Node::as_str),
+            );
+        }
+    }
+    for p in &principal.policies {
+        texts.extend(
+            p.owner
+                .and_then(|o| o.node.get("Properties"))
+                .and_then(|props| props.get("Description"))
+                .and_then(Node::as_str),
+        );
+    }
+    texts.iter().any(|t| {
+        let lower = t.to_ascii_lowercase();
+        keywords
+            .iter()
+            .any(|k| contains_word(&lower, &k.to_ascii_lowercase()))
+    })
+}
+
+/// `needle` in `haystack` at word boundaries (so `ssm` does not match `assmebly`).
+fn contains_word(haystack: &str, needle: &str) -> bool {
+    let bytes = haystack.as_bytes();
+    haystack.match_indices(needle).any(|(i, _)| {
+        let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+        let after = bytes.get(i + needle.len());
+        !before.is_some_and(u8::is_ascii_alphanumeric)
+            && !after.is_some_and(u8::is_ascii_alphanumeric)
+    })
+}
+
+fn check_pack<'p, 'a>(
+    pack: &'p Pack,
+    recognition: Recognition<'a>,
+    principal: &Principal<'p, 'a>,
+    grants: &Grants<'p, 'a>,
+    template: Option<&Template<'a>>,
+    source: &str,
+    catalog: &'static Catalog,
+) -> Option<Finding<'p, 'a>> {
+    if principal
+        .managed
+        .iter()
+        .any(|(m, _)| pack.satisfied_by.iter().any(|s| s == m.name))
+    {
+        return None;
+    }
+    let declared = matches!(recognition, Recognition::Declared(_));
+    let mut missing = Vec::new();
+    let mut required: Vec<&str> = Vec::new();
+    for req in &pack.requires {
+        let applies = match req.when.as_deref() {
+            None => true,
+            Some("declared") => declared,
+            Some(var) => bind(pack, var, template, source).is_some(),
+        };
+        if !applies {
+            continue;
+        }
+        let (sub, toks) = render(pack, req, template, source);
+        for action in &req.actions {
+            if !required.iter().any(|r| r.eq_ignore_ascii_case(action)) {
+                required.push(action);
+            }
+            match grants.state(action, &toks, catalog) {
+                State::Granted | State::ScopeGap => {}
+                State::Missing => {
+                    let m = Missing {
+                        action: action.clone(),
+                        resource: sub.clone(),
+                        why: req.why.clone(),
+                    };
+                    if !missing.contains(&m) {
+                        missing.push(m);
+                    }
+                }
+            }
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let mut closest_policy = None;
+    let mut closest_statement = None;
+    let mut best_policy = 0;
+    for policy in &principal.policies {
+        let mut in_policy = 0;
+        for statement in &policy.statements {
+            let n = required
+                .iter()
+                .filter(|a| statement_grants_action(statement, a))
+                .count();
+            in_policy += n;
+            if n > closest_statement.map_or(0, |(_, c)| c) {
+                closest_statement = Some((statement, n));
+            }
+        }
+        if closest_policy.is_none() || in_policy > best_policy {
+            closest_policy = Some(*policy);
+            best_policy = in_policy;
+        }
+    }
+    Some(Finding {
+        pack,
+        recognition,
+        missing,
+        closest_policy,
+        closest_statement,
+        needed: required.len(),
+    })
+}
+
+/// The value of a pack variable in this template, from the first hint that finds one.
+fn bind(pack: &Pack, var: &str, template: Option<&Template<'_>>, source: &str) -> Option<Bound> {
+    let template = template?;
+    let variable = pack.variables.get(var)?;
+    variable
+        .hints
+        .iter()
+        .find_map(|hint| bind_hint(hint, template, source))
+}
+
+fn bind_hint(hint: &Hint, template: &Template<'_>, source: &str) -> Option<Bound> {
+    if let Some(groups) = &hint.parameter {
+        return template.parameters.iter().find_map(|p| {
+            let text = format!("{} {}", p.name, p.description.unwrap_or("")).to_ascii_lowercase();
+            groups
+                .iter()
+                .all(|g| {
+                    g.iter()
+                        .any(|w| contains_word_loose(&text, &w.to_ascii_lowercase()))
+                })
+                .then(|| Bound {
+                    sub: format!("${{{}}}", p.name),
+                    literal: None,
+                    whole_arn: false,
+                })
+        });
+    }
+    if let Some(type_) = &hint.resource {
+        let mut of_type = template.resources_of_type(type_);
+        let only = of_type.next()?;
+        return of_type.next().is_none().then(|| Bound {
+            sub: format!("${{{}}}", only.logical_id),
+            literal: None,
+            whole_arn: false,
+        });
+    }
+    if let Some(input) = &hint.session_document_input {
+        let document = template
+            .resources_of_type("AWS::SSM::Document")
+            .find(|r| r.property("DocumentType").and_then(Node::as_str) == Some("Session"))?;
+        let value = document
+            .property("Content")
+            .and_then(|c| c.get("inputs"))
+            .and_then(|i| i.get(input))?;
+        let t = string_template(value, source);
+        let literal = t.literal();
+        if literal.as_deref().is_some_and(|l| l.trim().is_empty()) {
+            return None;
+        }
+        let whole_arn = literal.as_deref().is_some_and(|l| l.starts_with("arn:"))
+            || matches!(intrinsic(value).map(|i| i.call), Some(Call::GetAtt { attribute: AttributeRef::Name(a), .. }) if a.text.ends_with("Arn"));
+        return Some(Bound {
+            sub: t.to_string(),
+            literal,
+            whole_arn,
+        });
+    }
+    None
+}
+
+/// Word match that also accepts a short word at either end of an identifier (`SSMOutput`,
+/// `ssm_bucket`); longer words and phrases match anywhere.
+fn contains_word_loose(haystack: &str, needle: &str) -> bool {
+    if needle.len() > 3 || needle.contains(' ') {
+        haystack.contains(needle)
+    } else {
+        haystack
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| w.starts_with(needle) || w.ends_with(needle))
+    }
+}
+
+/// A requirement's resource as `Fn::Sub` text for help, and as tokens for matching.
+fn render(
+    pack: &Pack,
+    req: &Requirement,
+    template: Option<&Template<'_>>,
+    source: &str,
+) -> (String, Vec<Tok>) {
+    let mut sub = String::new();
+    let mut toks = Vec::new();
+    let mut rest = req.resource.as_str();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(end) = after.find('}') {
+                let var = &after[..end];
+                rest = &after[end + 1..];
+                match builtin(var) {
+                    Some(pseudo) => {
+                        sub.push_str(&format!("${{{pseudo}}}"));
+                        toks.push(Tok::SEGMENT);
+                    }
+                    None => match bind(pack, var, template, source) {
+                        Some(b) if b.whole_arn => return (b.sub, vec![Tok::STAR]),
+                        Some(b) => {
+                            sub.push_str(&b.sub);
+                            match b.literal {
+                                Some(l) => toks.extend(l.chars().map(Tok::Char)),
+                                None => toks.push(Tok::SEGMENT),
+                            }
+                        }
+                        None => {
+                            sub.push_str(&format!("${{{var}}}"));
+                            toks.push(Tok::SEGMENT);
+                        }
+                    },
+                }
+                continue;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            sub.push(c);
+            toks.push(if c == '*' { Tok::STAR } else { Tok::Char(c) });
+        }
+        rest = chars.as_str();
+    }
+    (sub, toks)
+}
+
+fn builtin(var: &str) -> Option<&'static str> {
+    match var {
+        "Partition" => Some("AWS::Partition"),
+        "Region" => Some("AWS::Region"),
+        "Account" => Some("AWS::AccountId"),
+        _ => None,
+    }
+    .filter(|_| BUILTIN_VARIABLES.contains(&var))
+}
+
+enum State {
+    Granted,
+    /// A statement names the action but none of its resources can hold it:
+    /// `resource-scope-mismatch` reports that, at the statement.
+    ScopeGap,
+    Missing,
+}
+
+/// Everything a principal is allowed, for lookups.
+struct Grants<'p, 'a> {
+    statements: Vec<(&'p Statement<'a>, Vec<ResourceArn>)>,
+    managed: Vec<&'static str>,
+}
+
+impl<'p, 'a> Grants<'p, 'a> {
+    fn of(principal: &Principal<'p, 'a>, template: Option<&Template<'a>>) -> Self {
+        let statements = principal
+            .policies
+            .iter()
+            .flat_map(|p| p.statements.iter())
+            .filter(|s| {
+                s.effect_text()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("allow"))
+            })
+            .map(|s| {
+                let resources = s
+                    .resources()
+                    .iter()
+                    .map(|item| parse_resource(&item.value, template))
+                    .collect();
+                (s, resources)
+            })
+            .collect();
+        Grants {
+            statements,
+            managed: principal
+                .managed
+                .iter()
+                .flat_map(|(m, _)| m.actions())
+                .collect(),
+        }
+    }
+
+    /// Whether an action is granted by something that shows intent: the action named, or a
+    /// wildcard most of whose actions are characteristic (`ssmmessages:*`, not `ssm:*`).
+    fn evidence_for(&self, action: &str, catalog: &'static Catalog) -> bool {
+        self.evidence_from(action, catalog, true)
+    }
+
+    fn evidence_in_statements(&self, action: &str, catalog: &'static Catalog) -> bool {
+        self.evidence_from(action, catalog, false)
+    }
+
+    fn evidence_from(&self, action: &str, catalog: &'static Catalog, managed: bool) -> bool {
+        let named = |pattern: &str| -> bool {
+            let Ok(p) = ActionPattern::parse(pattern) else {
+                return false;
+            };
+            let Some((service, name)) = action.split_once(':') else {
+                return false;
+            };
+            if !p.matches(service, name) {
+                return false;
+            }
+            if !p.has_wildcard() {
+                return true;
+            }
+            // A wildcard counts when its service has few actions, all of one kind.
+            !p.service_has_wildcard() && p.expand(catalog).take(9).count() <= 8
+        };
+        (managed && self.managed.iter().any(|a| named(a)))
+            || self.statements.iter().any(|(s, _)| {
+                s.actions()
+                    .iter()
+                    .filter_map(|i| i.valid())
+                    .any(|p| named(p.as_str()))
+            })
+    }
+
+    fn state(&self, action: &str, required: &[Tok], catalog: &'static Catalog) -> State {
+        let Some((service, name)) = action.split_once(':') else {
+            return State::Granted;
+        };
+        if self
+            .managed
+            .iter()
+            .any(|a| ActionPattern::parse(a).is_ok_and(|p| p.matches(service, name)))
+        {
+            return State::Granted;
+        }
+        let mut gap = false;
+        for (statement, resources) in &self.statements {
+            let Some(how) = statement_matches(statement, service, name) else {
+                continue;
+            };
+            if statement.resource.is_none() || resources_cover(resources, required) {
+                return State::Granted;
+            }
+            if let Some(action_ref) = catalog.lookup(action) {
+                if scope_gap_reported(statement, resources, &action_ref, how) {
+                    gap = true;
+                }
+            }
+        }
+        if gap {
+            State::ScopeGap
+        } else {
+            State::Missing
+        }
+    }
+}
+
+/// How a statement's `Action`/`NotAction` covers an action: `Some(true)` through a wildcard,
+/// `Some(false)` by name, `None` not at all. Computed items (`!Ref`) cover everything.
+fn statement_matches(statement: &Statement<'_>, service: &str, name: &str) -> Option<bool> {
+    if let Some(not) = &statement.not_action {
+        let excluded = not
+            .items
+            .iter()
+            .any(|i| i.valid().is_some_and(|p| p.matches(service, name)));
+        return (!excluded).then_some(true);
+    }
+    let mut best = None;
+    for item in statement.actions() {
+        match &item.pattern {
+            Some(Ok(p)) if p.matches(service, name) => {
+                if !p.has_wildcard() {
+                    return Some(false);
+                }
+                best = Some(true);
+            }
+            Some(Ok(_)) | Some(Err(_)) => {}
+            None => best = Some(true),
+        }
+    }
+    best
+}
+
+fn statement_grants_action(statement: &Statement<'_>, action: &str) -> bool {
+    statement.is_allow()
+        && action
+            .split_once(':')
+            .is_some_and(|(s, n)| statement_matches(statement, s, n).is_some())
+}
+
+/// Whether one of the resources can be the required one. Resources this program cannot read
+/// count as covering it.
+fn resources_cover(resources: &[ResourceArn], required: &[Tok]) -> bool {
+    resources.iter().any(|r| match r {
+        ResourceArn::Arn(arn) if arn.from_reference => {
+            intersects(&the_resource_itself(&arn.toks), required)
+        }
+        ResourceArn::Arn(arn) => intersects(&arn.toks, required),
+        _ => true,
+    })
+}
+
+/// The ARN of a referenced resource (`!GetAtt Worker.Arn`) names that resource, not what is
+/// under it: the catalogue format's last variable, which may hold colons so that a format
+/// covers qualified ARNs, must not here (`function:name` is not `function:name:alias`).
+fn the_resource_itself(toks: &[Tok]) -> Vec<Tok> {
+    toks.iter()
+        .map(|t| match *t {
+            Tok::Any {
+                many,
+                colon: true,
+                slash: false,
+            } => Tok::Any {
+                many,
+                colon: false,
+                slash: false,
+            },
+            other => other,
+        })
+        .collect()
+}
+
+/// The condition under which `resource-scope-mismatch` reports an action of this statement
+/// (kept equal to that rule's own): no resource can hold the action, and the action is named
+/// or the gap is a bucket/object-level one.
+fn scope_gap_reported(
+    statement: &Statement<'_>,
+    resources: &[ResourceArn],
+    action: &ActionRef<'static>,
+    wildcard: bool,
+) -> bool {
+    if statement.not_action.is_some() {
+        return false;
+    }
+    let scoped = statement
+        .resources()
+        .iter()
+        .zip(resources)
+        .map(|(item, arn)| ScopedResource {
+            arn: arn.clone(),
+            text: item.value.to_string(),
+            symbolic: !item.value.is_literal(),
+        })
+        .collect();
+    let mut scope = Scope::new(scoped);
+    if scope.fits(action) {
+        return false;
+    }
+    !wildcard || matches!(scope.gap(action), Gap::Parent { .. } | Gap::Child { .. })
+}
