@@ -63,7 +63,8 @@ fn property(key: &str) -> Value {
         }),
         "packs" => json!({
             "description": "Extra purpose-pack folders, relative to the configuration file's \
-                            folder.",
+                            folder, added to `--packs`. Packs are loaded once per run, from \
+                            the configuration governing the current folder.",
             "type": "array",
             "items": {"type": "string"},
         }),
