@@ -41,14 +41,19 @@ fn workshop_page_reports_indentation_and_the_name_mismatch_at_page_lines() {
             (44, 2, "tab-indentation"),
             (49, 2, "tab-indentation"),
             (84, 4, "inconsistent-indentation"),
+            // `s3:*` on `arn:aws:s3:::${S3Bucket}/*`: broad, and its bucket-level half is not
+            // granted (both warnings).
+            (87, 10, "resource-scope-mismatch"),
+            (87, 10, "service-wildcard-action"),
             (89, 7, "inconsistent-indentation"),
             (91, 2, "tab-indentation"),
             (112, 58, "policy-name-mismatch"),
         ]
     );
     assert_eq!(found[2].3, "Resource");
-    assert_eq!(found[3].3, "Outputs");
-    assert_eq!(found[5].3, "pclusterSSM");
+    assert_eq!(found[3].3, "s3:*");
+    assert_eq!(found[5].3, "Outputs");
+    assert_eq!(found[7].3, "pclusterSSM");
     let outcome = run(
         std::slice::from_ref(&page),
         &RunOptions::default(),
