@@ -123,3 +123,31 @@ fn missing_version_is_a_warning_only_where_policy_variables_change_meaning() {
     assert_eq!(plain.len(), 1);
     assert_eq!(plain[0].1, Severity::Info);
 }
+
+#[test]
+fn a_ref_in_top_level_metadata_marks_a_parameter_used() {
+    assert_eq!(
+        findings(
+            "unused-parameter/pass/metadata-ref.yaml",
+            "unused-parameter"
+        ),
+        []
+    );
+}
+
+#[test]
+fn the_default_key_policy_is_not_a_service_wildcard_finding() {
+    assert_eq!(
+        findings(
+            "service-wildcard-action/pass/default-key-policy.yaml",
+            "service-wildcard-action"
+        ),
+        []
+    );
+    let other = findings(
+        "service-wildcard-action/fail/other-account-key-policy.yaml",
+        "service-wildcard-action",
+    );
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0].0, 13);
+}
