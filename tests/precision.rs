@@ -151,3 +151,21 @@ fn the_default_key_policy_is_not_a_service_wildcard_finding() {
     assert_eq!(other.len(), 1);
     assert_eq!(other[0].0, 13);
 }
+
+#[test]
+fn api_call_names_point_to_the_action_that_authorizes_them() {
+    let report = report("unknown-action/fail/api-names.yaml", "unknown-action");
+    let helps: Vec<String> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.help.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "IAM has no action of that name: `bedrock:InvokeModel` authorizes the `Converse` call",
+            "IAM has no action of that name: `s3:GetObject` authorizes the `HeadObject` call",
+            "IAM has no action of that name: `dynamodb:PutItem` authorizes creating an item",
+        ]
+    );
+}
