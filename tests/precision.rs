@@ -169,3 +169,14 @@ fn api_call_names_point_to_the_action_that_authorizes_them() {
         ]
     );
 }
+
+#[test]
+fn the_ecs_container_agent_actions_on_star_are_by_design() {
+    assert_eq!(
+        findings(
+            "wildcard-resource/pass/ecs-container-instance.yaml",
+            "wildcard-resource"
+        ),
+        []
+    );
+}
