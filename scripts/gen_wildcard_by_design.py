@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Write rules/iam/wildcard-by-design.txt: the actions AWS itself grants on `Resource: "*"` in the
-managed policies of its own agents (SSM Agent, CloudWatch agent, X-Ray daemon) and of the Lambda
-execution roles (logs, VPC network interfaces), taken from
+managed policies of its own agents (SSM Agent, CloudWatch agent, X-Ray daemon, ECS container
+agent and task execution role) and of the Lambda
+execution roles (logs, VPC network interfaces, S3 Object Lambda responses, durable-execution
+checkpoints), taken from
 rules/iam/aws-managed-policies.tsv. The `wildcard-resource` rule does not flag these actions.
 
 Usage: python3 scripts/gen_wildcard_by_design.py
@@ -17,6 +19,14 @@ POLICIES = [
     "AWSXRayDaemonWriteAccess",
     "AWSLambdaBasicExecutionRole",
     "AWSLambdaVPCAccessExecutionRole",
+    # The execution-role policies AWS tells users to attach to Object Lambda functions and to
+    # durable functions; their only resource is "*".
+    "AmazonS3ObjectLambdaExecutionRolePolicy",
+    "AWSLambdaBasicDurableExecutionRolePolicy",
+    # The ECS container agent on a cluster instance, and the ECS task execution role (image
+    # pulls, log streams): AWS grants these on "*" for every cluster and task.
+    "AmazonEC2ContainerServiceforEC2Role",
+    "AmazonECSTaskExecutionRolePolicy",
 ]
 
 

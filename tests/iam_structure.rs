@@ -210,6 +210,10 @@ fn fail_fixtures_report_exact_positions() {
             vec![f("missing-policy-version", 2, 4)],
         ),
         (
+            "missing-policy-version/fail/variables.yaml",
+            vec![f("missing-policy-version", 6, 9)],
+        ),
+        (
             "invalid-policy-element/fail/policy.json",
             vec![
                 f("invalid-policy-element", 3, 4),

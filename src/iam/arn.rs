@@ -521,9 +521,49 @@ fn split_fields(toks: &[Spanned], hides_colon: &[bool], from_reference: bool) ->
             if hides_colon.iter().any(|h| *h) {
                 return ResourceArn::Unknown;
             }
+            if let Some(padded) = pad_trailing_star(toks) {
+                let hides = vec![false; padded.len()];
+                return split_fields(&padded, &hides, from_reference);
+            }
             ResourceArn::Malformed(malformed(toks, whole))
         }
     }
+}
+
+/// IAM lets a `*` that ends an ARN match past `:` boundaries, so `arn:aws:logs:*` matches every
+/// logs ARN, exactly as `arn:aws:logs:*:*:*` does. An ARN cut short after its service field
+/// that ends with a written `*` is read as that: the missing fields are added as `*` (at the
+/// end, zero-width, so spans still point at what was written). Anything else with too few
+/// fields matches nothing and stays malformed.
+fn pad_trailing_star(toks: &[Spanned]) -> Option<Vec<Spanned>> {
+    let (last, last_span) = toks.last()?;
+    if *last != Tok::STAR {
+        return None;
+    }
+    let text: String = toks
+        .iter()
+        .map(|(t, _)| match t {
+            Tok::Char(c) => *c,
+            Tok::Any { .. } => '*',
+        })
+        .collect();
+    let fields: Vec<&str> = text.split(':').collect();
+    let head_ok = fields.len() >= 4
+        && fields.len() < 6
+        && fields[0].eq_ignore_ascii_case("arn")
+        && !fields[1].is_empty()
+        && !fields[2].is_empty()
+        && fields[2].chars().all(is_service_char);
+    if !head_ok {
+        return None;
+    }
+    let end = Span::new(last_span.end, last_span.end);
+    let mut padded = toks.to_vec();
+    for _ in fields.len()..6 {
+        padded.push((Tok::Char(':'), end));
+        padded.push((Tok::STAR, end));
+    }
+    Some(padded)
 }
 
 /// The tokens, with wildcards written before the resource field unable to span a `:`.
@@ -807,7 +847,33 @@ mod tests {
         assert_eq!(p.help, "write `arn:aws:s3:::bucket`");
         assert!(matches!(arn("arn:aws:s3"), ResourceArn::Malformed(_)));
         assert_eq!(arn("*"), ResourceArn::Star);
-        assert!(matches!(arn("arn:aws:s3:*"), ResourceArn::Malformed(_)));
+        assert!(matches!(
+            arn("arn:aws:s3:bucket"),
+            ResourceArn::Malformed(_)
+        ));
+        assert!(matches!(arn("arn:aws:*"), ResourceArn::Malformed(_)));
+        assert!(matches!(arn("arn:aws:s3:*x"), ResourceArn::Malformed(_)));
+    }
+
+    #[test]
+    fn a_trailing_star_spans_the_missing_fields() {
+        let ResourceArn::Arn(a) = arn("arn:aws:logs:*") else {
+            panic!()
+        };
+        assert_eq!(a.service.literal().as_deref(), Some("logs"));
+        assert_eq!(a.region.span, Span::new(13, 14));
+        assert!(fits(
+            "arn:aws:logs:*",
+            "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}"
+        ));
+        assert!(fits(
+            "arn:aws:sns:*:*",
+            "arn:${Partition}:sns:${Region}:${Account}:${TopicName}"
+        ));
+        assert!(!fits(
+            "arn:aws:sns:*:*",
+            "arn:${Partition}:sqs:${Region}:${Account}:${QueueName}"
+        ));
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub struct ScopedResource {
 pub enum Gap {
     /// The action supports no resource types: only `"*"` grants it.
     StarOnly,
+    /// As `StarOnly`, but a resource is a wildcard over the action's service (or one of its
+    /// resource types) that the service may match: not certain.
+    StarOnlyPerhaps,
     /// The action works on a resource that contains one of the statement's resources (a bucket
     /// action on `bucket/*`): `resource_type` is what it needs, `resource` the index of the
     /// resource it was compared with, `format` the format it needs.
@@ -110,6 +113,19 @@ impl Scope {
         })
     }
 
+    /// For an action documented as taking only `"*"`: whether some resource of the statement
+    /// is a wildcard over its whole service or a whole resource type of it, which IAM may still
+    /// match (see [`covers_service_wide`]).
+    pub fn may_cover_star_only(&self, action: &ActionRef<'static>) -> bool {
+        let service = action.service();
+        self.resources.iter().any(|r| match &r.arn {
+            ResourceArn::Arn(arn) => {
+                covers_service_wide(arn, service.prefix, service.resource_types())
+            }
+            _ => false,
+        })
+    }
+
     /// Why an action that does not [`fit`](Scope::fits) does not.
     pub fn gap(&mut self, action: &ActionRef<'static>) -> Gap {
         let types: Vec<&'static ResourceType> = action.resource_types().map(|(rt, _)| rt).collect();
@@ -161,6 +177,58 @@ impl Scope {
             format: types.iter().find_map(|rt| rt.arn_formats.first().copied()),
         }
     }
+}
+
+/// Whether `arn` may match the ARN IAM checks an action without resource types against.
+///
+/// AWS documents such actions as needing `Resource: "*"`. Some services then match the request
+/// against `*` itself (EC2's `Describe*`), so no ARN grants them; others against an ARN of the
+/// service that is not documented (`logs:DescribeLogGroups` against
+/// `arn:…:log-group::log-stream:`), so a wide enough ARN does.
+/// A resource of the same service whose resource part is only wildcards, optionally after a
+/// resource-type word of the service's ARN formats (`arn:aws:sns:*:*:*`, `…:log-group:*`,
+/// `…:collection/*`), may well match it; only a resource that names something
+/// (`…:log-group:${Name}:*`, `arn:aws:s3:::bucket/*`) or belongs to another service surely
+/// does not.
+fn covers_service_wide(
+    arn: &super::arn::Arn,
+    prefix: &str,
+    siblings: &'static [ResourceType],
+) -> bool {
+    let service: Vec<Tok> = prefix.chars().map(Tok::Char).collect();
+    if !intersects(&arn.service.toks, &service) {
+        return false;
+    }
+    let toks = &arn.resource.toks;
+    let word = toks
+        .iter()
+        .take_while(|t| matches!(t, Tok::Char(c) if c.is_ascii_alphanumeric() || *c == '-'))
+        .count();
+    let rest = match toks.get(word) {
+        Some(Tok::Char(sep @ (':' | '/'))) if word > 0 => {
+            let head: String = toks[..word]
+                .iter()
+                .filter_map(|t| match t {
+                    Tok::Char(c) => Some(*c),
+                    Tok::Any { .. } => None,
+                })
+                .chain(std::iter::once(*sep))
+                .collect();
+            let is_type_word = siblings.iter().any(|rt| {
+                rt.arn_formats
+                    .iter()
+                    .filter_map(|f| resource_field(f))
+                    .any(|field| field.starts_with(&head))
+            });
+            if !is_type_word {
+                return false;
+            }
+            &toks[word + 1..]
+        }
+        _ if word == 0 => &toks[..],
+        _ => return false,
+    };
+    !rest.is_empty() && rest.iter().all(|t| *t == Tok::STAR)
 }
 
 /// Whether `child` is `parent` followed by a deeper path (`…${BucketName}/${ObjectName}` extends
@@ -291,6 +359,25 @@ mod tests {
         assert_eq!(queue.gap(&get), Gap::WrongService { service: "s3" });
         let mut star = scope(&["*"]);
         assert!(star.fits(&all) && star.fits(&get));
+    }
+
+    #[test]
+    fn star_only_actions_on_service_wide_wildcards() {
+        let c = Catalog::embedded();
+        let describe = c.lookup("logs:DescribeLogGroups").unwrap();
+        let topics = c.lookup("sns:ListTopics").unwrap();
+        let may = |r: &str, a| scope(&[r]).may_cover_star_only(a);
+        assert!(!scope(&["arn:aws:logs:*:*:log-group:*"]).fits(&describe));
+        assert!(may("arn:aws:logs:*:*:log-group:*", &describe));
+        assert!(may("arn:aws:logs:us-east-1:123456789012:*", &describe));
+        assert!(may("arn:aws:sns:*:*:*", &topics));
+        assert!(!may("arn:aws:logs:*:*:log-group:app:*", &describe));
+        assert!(!may("arn:aws:sns:*:*:topic-*", &topics));
+        assert!(!may("arn:aws:sqs:*:*:*", &topics));
+        assert!(!may(
+            "arn:aws:s3:::b/*",
+            &c.lookup("s3:ListAllMyBuckets").unwrap()
+        ));
     }
 
     #[test]

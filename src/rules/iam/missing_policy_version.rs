@@ -1,10 +1,14 @@
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::yaml::ast::{Node, NodeKind};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a policy document without a `Version` element.
+    /// Reports a policy document without a `Version` element. A warning when the document
+    /// uses policy variables (`${aws:username}`, written `${!aws:username}` in a `!Sub`),
+    /// which the old language leaves unreplaced; otherwise an info, since the document grants
+    /// the same under both languages today.
     ///
     /// ## Why it matters
     /// Without `Version`, IAM reads the document with the 2008-10-17 language, where policy
@@ -51,18 +55,92 @@ impl Rule for MissingPolicyVersion {
             let Some(statement) = policy.statement else {
                 continue;
             };
-            out.push(
-                Diagnostic::new(
+            let span = super::edits::value_span(statement.key, ctx.source);
+            let diagnostic = match first_policy_variable(policy.node) {
+                Some(variable) => Diagnostic::new(
                     &Self::META,
-                    super::edits::value_span(statement.key, ctx.source),
-                    format!("{} has no `Version`", policy.describe()),
+                    span,
+                    format!(
+                        "{} has no `Version`, so IAM reads it as the 2008-10-17 language and \
+                         leaves the policy variable `{variable}` unreplaced",
+                        policy.describe()
+                    ),
+                )
+                .with_help("add `Version: \"2012-10-17\"` next to `Statement`"),
+                None => Diagnostic::new(
+                    &Self::META,
+                    span,
+                    format!(
+                        "{} has no `Version` (IAM reads it as the 2008-10-17 language)",
+                        policy.describe()
+                    ),
                 )
                 .with_help(
-                    "add `Version: \"2012-10-17\"` next to `Statement`; without it IAM uses the \
-                     2008-10-17 language, where policy variables like `${aws:username}` are not \
-                     replaced",
-                ),
-            );
+                    "add `Version: \"2012-10-17\"` next to `Statement`; this document grants \
+                     the same under both, but policy variables such as `${aws:username}` only \
+                     work with 2012-10-17",
+                )
+                .with_severity(Severity::Info),
+            };
+            out.push(diagnostic);
         }
+    }
+}
+
+/// The first IAM policy variable (`${aws:username}`, `${s3:prefix}`) in the document's text. A
+/// `!Sub` writes one as `${!aws:username}`; `${AWS::Region}` (two colons) is a `!Sub` variable.
+fn first_policy_variable(node: &Node) -> Option<String> {
+    let mut found = None;
+    node.walk(&mut |n| {
+        if found.is_some() {
+            return;
+        }
+        if let NodeKind::Scalar(_) = n.kind {
+            found = n.as_str().and_then(policy_variable_in);
+        }
+    });
+    found
+}
+
+fn policy_variable_in(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(at) = rest.find("${") {
+        let after = &rest[at + 2..];
+        let name = after.strip_prefix('!').unwrap_or(after);
+        let end = name.find('}')?;
+        let inner = &name[..end];
+        if let Some((prefix, key)) = inner.split_once(':') {
+            let is_service = !prefix.is_empty()
+                && prefix
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            if is_service && !key.is_empty() && !key.starts_with(':') {
+                return Some(format!("${{{inner}}}"));
+            }
+        }
+        rest = &after[end..];
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy_variable_in;
+
+    #[test]
+    fn finds_policy_variables_but_not_sub_variables() {
+        assert_eq!(
+            policy_variable_in("arn:aws:s3:::home/${aws:username}/*").as_deref(),
+            Some("${aws:username}")
+        );
+        assert_eq!(
+            policy_variable_in("arn:${AWS::Partition}:s3:::b/${!aws:userid}").as_deref(),
+            Some("${aws:userid}")
+        );
+        assert_eq!(
+            policy_variable_in("arn:${AWS::Partition}:s3:::${Bucket}"),
+            None
+        );
+        assert_eq!(policy_variable_in("${Bucket.Arn}/*"), None);
     }
 }

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
 use crate::iam::ActionRef;
 use crate::rules::iam::support::{
@@ -21,7 +21,13 @@ declare_rule! {
     /// the actions that need a resource containing, or contained in, one of the statement's
     /// resources are reported (a wildcard is not expected to fit every action it covers).
     /// One diagnostic per statement and cause, naming a few actions and the count, with the
-    /// ARN to add. Resources that cannot be known from the template (a parameter holding an
+    /// ARN to add. An error when a named action is never granted; a warning when only part of
+    /// a wildcard is (`s3:*` on `bucket/*` may well mean "everything on the objects").
+    ///
+    /// An action AWS documents as taking only `Resource: "*"`, on a resource of its own
+    /// service that is wildcards only, optionally after a resource-type word
+    /// (`arn:aws:sns:*:*:*`, `…:log-group:*`), is only a warning: some services check such
+    /// actions against an undocumented ARN of theirs, which these may match. Resources that cannot be known from the template (a parameter holding an
     /// ARN, `!If`, `!ImportValue`) fit every action, so nothing is reported for them.
     ///
     /// ## Why it matters
@@ -61,6 +67,8 @@ struct Group {
     /// (span, text) of each action item contributing, in order.
     items: Vec<(Span, String)>,
     wildcard: bool,
+    /// An action named without wildcards contributes: it is certainly not granted.
+    named: bool,
     actions: Vec<ActionRef<'static>>,
 }
 
@@ -87,7 +95,10 @@ impl Rule for ResourceScopeMismatch {
                         if scope.fits(&action) {
                             continue;
                         }
-                        let gap = scope.gap(&action);
+                        let mut gap = scope.gap(&action);
+                        if gap == Gap::StarOnly && scope.may_cover_star_only(&action) {
+                            gap = Gap::StarOnlyPerhaps;
+                        }
                         if wildcard && !matches!(gap, Gap::Parent { .. } | Gap::Child { .. }) {
                             continue;
                         }
@@ -95,12 +106,14 @@ impl Rule for ResourceScopeMismatch {
                             gap: gap.clone(),
                             items: Vec::new(),
                             wildcard: false,
+                            named: false,
                             actions: Vec::new(),
                         });
                         if !group.items.iter().any(|(s, _)| *s == item.span) {
                             group.items.push((item.span, pattern.as_str().to_string()));
                         }
                         group.wildcard |= wildcard;
+                        group.named |= !wildcard;
                         if !group.actions.contains(&action) {
                             group.actions.push(action);
                         }
@@ -117,6 +130,7 @@ impl Rule for ResourceScopeMismatch {
 fn key(gap: &Gap) -> String {
     match gap {
         Gap::StarOnly => "star".into(),
+        Gap::StarOnlyPerhaps => "star?".into(),
         Gap::Parent {
             resource_type,
             resource,
@@ -269,6 +283,29 @@ fn diagnostic(
             );
             (message, help, None)
         }
+        Gap::StarOnlyPerhaps => {
+            let grant = if scope.resources().len() > 1 {
+                "grant"
+            } else {
+                "grants"
+            };
+            let message = if n > 1 {
+                format!(
+                    "AWS documents {n} actions, such as {some}, as taking only `Resource: \"*\"`; \
+                     whether {all_resources} {grant} them depends on the ARN the service checks"
+                )
+            } else {
+                format!(
+                    "AWS documents {some} as taking only `Resource: \"*\"`; whether \
+                     {all_resources} {grant} it depends on the ARN the service checks"
+                )
+            };
+            let help = format!(
+                "to be sure, grant {} in a statement with `Resource: \"*\"`",
+                if n > 1 { "them" } else { "it" }
+            );
+            (message, help, None)
+        }
         Gap::WrongService { service } => {
             let example = first
                 .resource_types()
@@ -297,15 +334,22 @@ fn diagnostic(
                 .map(|t| format!("`{t}`"))
                 .collect::<Vec<_>>()
                 .join(" or ");
+            let not_one = match scope.resources() {
+                [one] => format!("`{}` is not one", one.text),
+                _ => "none of the statement's resources is one".to_string(),
+            };
             let message = if many {
-                format!("{n} {} such as {some} apply only to {types} resources, and {all_resources} {} none", plural(n, "action"), if scope.resources().len() > 1 { "are" } else { "is" })
+                format!(
+                    "{n} {} such as {some} apply only to {types} resources, and {not_one}",
+                    plural(n, "action")
+                )
             } else {
                 format!(
-                    "{pats} applies only to {types} resources, and {all_resources} {} none",
-                    if scope.resources().len() > 1 {
-                        "are"
+                    "{pats} {} only to {types} resources, and {not_one}",
+                    if group.items.len() > 1 {
+                        "apply"
                     } else {
-                        "is"
+                        "applies"
                     }
                 )
             };
@@ -318,6 +362,11 @@ fn diagnostic(
     };
     let (primary, _) = group.items[0];
     let mut d = Diagnostic::new(meta, primary, message).with_help(help);
+    // Only part of a wildcard left out: often what the author meant (`s3:*` for "everything on
+    // the objects"), so a warning; a named action that is never granted is an error.
+    if !group.named || group.gap == Gap::StarOnlyPerhaps {
+        d = d.with_severity(Severity::Warning);
+    }
     for (span, text) in group.items.iter().skip(1) {
         d = d.with_label(*span, format!("`{text}` too"));
     }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{AccessLevel, Catalog};
+use crate::iam::{AccessLevel, Catalog, PolicyKind, Statement};
 use crate::rules::iam::support::{means_allow, patterns};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
@@ -8,6 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Reports `service:*` in an `Allow` statement's `Action`: every action of the service,
     /// including the ones that delete data and change permissions. One finding per item.
+    ///
+    /// Not reported: a resource policy statement whose only principal is the template's own
+    /// account (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`), such as the default KMS
+    /// key policy. It grants nothing by itself; it lets the account's IAM policies decide.
     ///
     /// ## Why it matters
     /// `s3:*` grants well over a hundred actions, among them `s3:DeleteBucket` and
@@ -45,7 +49,7 @@ impl Rule for ServiceWildcardAction {
         let catalog = Catalog::active();
         for policy in ctx.policies() {
             for statement in &policy.statements {
-                if !means_allow(statement) {
+                if !means_allow(statement) || delegates_to_own_account(policy.kind, statement) {
                     continue;
                 }
                 for (item, pattern) in patterns(statement) {
@@ -84,5 +88,60 @@ impl Rule for ServiceWildcardAction {
                 }
             }
         }
+    }
+}
+
+/// Whether the statement only hands the resource to the IAM policies of the account that owns
+/// it (the default KMS key policy's `kms:*` for the account root): every principal is the
+/// template's own account, as root ARN or account ID.
+fn delegates_to_own_account(kind: PolicyKind, statement: &Statement<'_>) -> bool {
+    if kind != PolicyKind::Resource || statement.not_principal.is_some() {
+        return false;
+    }
+    let Some(principal) = &statement.principal else {
+        return false;
+    };
+    if principal.wildcard.is_some() || principal.entries.is_empty() {
+        return false;
+    }
+    principal.entries.iter().all(|entry| {
+        entry.kind == "AWS"
+            && !entry.values.is_empty()
+            && entry
+                .values
+                .iter()
+                .all(|v| is_own_account(&v.value.to_string()))
+    })
+}
+
+fn is_own_account(text: &str) -> bool {
+    const ACCOUNT: &str = "${AWS::AccountId}";
+    if text == ACCOUNT {
+        return true;
+    }
+    let root = format!(":iam::{ACCOUNT}:root");
+    let Some(partition) = text
+        .strip_prefix("arn:")
+        .and_then(|rest| rest.strip_suffix(root.as_str()))
+    else {
+        return false;
+    };
+    partition == "${AWS::Partition}" || crate::iam::arn::PARTITIONS.contains(&partition)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_account;
+
+    #[test]
+    fn own_account_principals() {
+        assert!(is_own_account(
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+        ));
+        assert!(is_own_account("arn:aws:iam::${AWS::AccountId}:root"));
+        assert!(is_own_account("${AWS::AccountId}"));
+        assert!(!is_own_account("arn:aws:iam::111122223333:root"));
+        assert!(!is_own_account("arn:aws:iam::${AWS::AccountId}:role/admin"));
+        assert!(!is_own_account("arn:aws:iam::${OtherAccount}:root"));
     }
 }

@@ -86,7 +86,41 @@ impl Rule for UnknownAction {
 /// in the default access policy the SNS console writes for every topic.
 const UNDOCUMENTED: &[&str] = &["sns:Receive"];
 
+/// API calls that have no action of their own, with the action that authorizes them (from the
+/// services' documentation), and a common invented name with the action meant.
+const AUTHORIZED_BY: &[(&str, &str, &str)] = &[
+    (
+        "bedrock:Converse",
+        "bedrock:InvokeModel",
+        "the `Converse` call",
+    ),
+    (
+        "bedrock:ConverseStream",
+        "bedrock:InvokeModelWithResponseStream",
+        "the `ConverseStream` call",
+    ),
+    ("s3:HeadObject", "s3:GetObject", "the `HeadObject` call"),
+    ("s3:HeadBucket", "s3:ListBucket", "the `HeadBucket` call"),
+    (
+        "s3:DeleteObjects",
+        "s3:DeleteObject",
+        "the `DeleteObjects` call",
+    ),
+    (
+        "dynamodb:CreateItem",
+        "dynamodb:PutItem",
+        "creating an item",
+    ),
+];
+
 fn help(catalog: &Catalog, service: &Service, written_service: &str, name: &str) -> String {
+    if let Some((_, action, what)) = AUTHORIZED_BY.iter().find(|(written, _, _)| {
+        written.split_once(':').is_some_and(|(sv, n)| {
+            sv.eq_ignore_ascii_case(service.prefix) && n.eq_ignore_ascii_case(name)
+        })
+    }) {
+        return format!("IAM has no action of that name: `{action}` authorizes {what}");
+    }
     // Batch API calls are authorized by the single-item action (`sqs:SendMessageBatch`).
     if let Some(single) = name
         .strip_suffix("Batch")

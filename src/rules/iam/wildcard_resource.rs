@@ -13,8 +13,9 @@ declare_rule! {
     /// statement, on the `*`, naming a few of the actions and their count.
     ///
     /// Not reported: actions that only accept `"*"` (nothing narrower is possible); actions AWS
-    /// grants on `"*"` by design in its own agent policies (AmazonSSMManagedInstanceCore,
-    /// CloudWatchAgentServerPolicy, the Lambda execution role policies; see
+    /// grants on `"*"` by design in its own agent and execution-role policies
+    /// (AmazonSSMManagedInstanceCore, CloudWatchAgentServerPolicy, the ECS container agent's and
+    /// task execution role's, the Lambda, Object Lambda and durable-function execution roles'; see
     /// `rules/iam/wildcard-by-design.txt`); `iam:PassRole` (`pass-role-wildcard`'s finding),
     /// `Action: "*"`, and resource policies, where `"*"` means the resource the policy is
     /// attached to.

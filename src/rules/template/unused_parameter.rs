@@ -3,6 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::suggest::closest;
 use crate::template::RefKind;
+use crate::yaml::ast::Node;
 use std::collections::HashSet;
 
 declare_rule! {
@@ -14,7 +15,8 @@ declare_rule! {
     /// for `Bucket`) counts as a use, so one typo gives one diagnostic.
     ///
     /// A mention in the top-level `Metadata` (such as the console's parameter groups) is not a
-    /// use. Templates whose content partly comes from a macro or `Fn::Transform` are not
+    /// use, but a `Ref` there is: templates use it to mark a parameter that only orders nested
+    /// stacks as used on purpose. Templates whose content partly comes from a macro or `Fn::Transform` are not
     /// checked, since the macro may use the parameter.
     ///
     /// ## Why it matters
@@ -80,6 +82,16 @@ impl Rule for UnusedParameter {
                 }
             }
         }
+        // A `Ref` in the top-level `Metadata` is how templates mark a parameter as used on
+        // purpose (a nested stack's `DependsOn…` parameter that only orders stacks). It is not
+        // evaluated, so it is not walked as a reference, but it is a use.
+        if let Some(metadata) = template.metadata {
+            metadata.walk(&mut |n| {
+                if let Some(name) = ref_target(n) {
+                    used.insert(name);
+                }
+            });
+        }
         for p in &template.parameters {
             if used.contains(p.name) {
                 continue;
@@ -96,5 +108,16 @@ impl Rule for UnusedParameter {
                 )),
             );
         }
+    }
+}
+
+/// The name in `!Ref Name` or `{Ref: Name}`.
+fn ref_target(node: &Node) -> Option<&str> {
+    if node.tag_text() == Some("!Ref") {
+        return node.as_str();
+    }
+    match node.as_mapping() {
+        Some([entry]) if entry.key.as_str() == Some("Ref") => entry.value.as_str(),
+        _ => None,
     }
 }
