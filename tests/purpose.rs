@@ -132,17 +132,23 @@ fn session_manager_requires_registration_and_the_four_channels() {
     }
 }
 
-/// The packs are the source of truth for what AWS grants on `*` by design; the curated list
-/// `wildcard-resource` reads must say the same.
+/// `wildcard-resource` reads the list generated from every AWS managed policy that grants its
+/// actions on `*` by design (agents, runtimes); it covers more purposes than the packs do.
+/// Whatever a pack says AWS grants on `*` must be on that list too, or the two would disagree
+/// about the same statement.
 #[test]
-fn by_design_on_star_matches_the_wildcard_resource_list() {
+fn by_design_on_star_is_within_the_wildcard_resource_list() {
     let text = std::fs::read_to_string(root().join("rules/iam/wildcard-by-design.txt")).unwrap();
     let listed = lower_set(
         text.lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| l.split('\t').next()),
     );
-    assert_eq!(lower_set(purpose::by_design_on_star().into_iter()), listed);
+    let packs = lower_set(purpose::by_design_on_star().into_iter());
+    let missing: Vec<_> = packs.difference(&listed).collect();
+    assert!(missing.is_empty(), "not in wildcard-by-design.txt: {missing:?}");
+    // Spot-check that the generated list is the broader one (the ECS agent is in no pack).
+    assert!(listed.contains("ecs:registercontainerinstance"));
     assert!(purpose::is_by_design_on_star(
         "ssmmessages",
         "OpenDataChannel"
