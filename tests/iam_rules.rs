@@ -364,7 +364,8 @@ fn tutorial_corrected_gets_the_bucket_gap_and_the_service_wildcard_only() {
     assert_eq!(
         help_of(file, "resource-scope-mismatch", 48),
         "`s3:*` on `arn:aws:s3:::${S3Bucket}/*` grants no bucket-level action: 62 actions such \
-         as `s3:ListBucket`, `s3:GetBucketLocation`, `s3:GetBucketAcl` need the bucket ARN | add \
+         as `s3:GetEncryptionConfiguration`, `s3:ListBucket`, `s3:GetBucketLocation` need the \
+         bucket ARN | add \
          `!Sub 'arn:aws:s3:::${S3Bucket}'` to Resource"
     );
     let report = report(file, &["resource-scope-mismatch"]);

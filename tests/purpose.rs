@@ -146,7 +146,10 @@ fn by_design_on_star_is_within_the_wildcard_resource_list() {
     );
     let packs = lower_set(purpose::by_design_on_star().into_iter());
     let missing: Vec<_> = packs.difference(&listed).collect();
-    assert!(missing.is_empty(), "not in wildcard-by-design.txt: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "not in wildcard-by-design.txt: {missing:?}"
+    );
     // Spot-check that the generated list is the broader one (the ECS agent is in no pack).
     assert!(listed.contains("ecs:registercontainerinstance"));
     assert!(purpose::is_by_design_on_star(

@@ -1,7 +1,7 @@
 //! What several IAM catalogue rules share: reading a statement's resources as ARNs, expanding
 //! action patterns, naming a few actions of a group, and writing an ARN back as YAML.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::iam::action::glob_matches;
@@ -97,15 +97,32 @@ fn popularity() -> &'static HashMap<String, u32> {
     })
 }
 
+/// Actions some purpose pack requires (lower case): the ones a workload is known to need, such
+/// as `s3:GetEncryptionConfiguration` for Run Command output, are worth naming first.
+fn needed_by_a_purpose() -> &'static HashSet<String> {
+    static NEEDED: OnceLock<HashSet<String>> = OnceLock::new();
+    NEEDED.get_or_init(|| {
+        crate::purpose::PackSet::active()
+            .packs()
+            .iter()
+            .flat_map(|p| p.required_actions())
+            .map(str::to_ascii_lowercase)
+            .collect()
+    })
+}
+
 /// The actions in the order a message should name them: reading before changing (what a
-/// workload is most likely to miss), then the most familiar first.
+/// workload is most likely to miss), then those a known purpose needs, then the most familiar.
 pub fn by_familiarity(actions: &mut [ActionRef<'static>]) {
     let counts = popularity();
+    let needed = needed_by_a_purpose();
     actions.sort_by_cached_key(|a| {
         let name = a.full_name();
-        let count = counts.get(&name.to_ascii_lowercase()).copied().unwrap_or(0);
+        let lower = name.to_ascii_lowercase();
+        let count = counts.get(&lower).copied().unwrap_or(0);
         (
             a.access_level().is_mutating(),
+            !needed.contains(&lower),
             std::cmp::Reverse(count),
             name,
         )
