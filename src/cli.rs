@@ -586,21 +586,26 @@ fn is_known_rule_entry(entry: &str) -> bool {
 }
 
 fn list_rules(out: &mut impl Write) -> io::Result<()> {
-    let header = ["NAME", "CODE", "SEVERITY", "FAMILY", "SUMMARY"];
-    let rows: Vec<[&str; 5]> = rules::registry()
+    let header = ["NAME", "CODE", "SEVERITY", "FAMILY", "SUMMARY"].map(String::from);
+    let rows: Vec<[String; 5]> = rules::registry()
         .iter()
         .map(|r| {
             let m = r.meta();
+            let summary = if m.opt_in {
+                format!("{} (opt-in: select it by name)", m.summary)
+            } else {
+                m.summary.to_string()
+            };
             [
-                m.name,
-                m.code,
-                m.severity.as_str(),
-                m.family.as_str(),
-                m.summary,
+                m.name.to_string(),
+                m.code.to_string(),
+                m.severity.as_str().to_string(),
+                m.family.as_str().to_string(),
+                summary,
             ]
         })
         .collect();
-    let mut widths = header.map(str::len);
+    let mut widths = header.each_ref().map(|h| h.len());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());

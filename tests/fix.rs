@@ -101,6 +101,42 @@ fn fix_turns_the_tutorial_into_its_corrected_twin() {
 }
 
 #[test]
+fn selecting_the_opt_in_rule_quotes_policy_versions_too() {
+    let (original, corrected) = tutorial();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("policy.yaml");
+    std::fs::write(&file, &original).unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--fix",
+            "--select",
+            "all,unquoted-policy-version",
+            "policy.yaml",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The four indentation fixes, then the version quoted once the file parses.
+    assert!(stderr.contains("fixed 5 findings in 1 file"), "{stderr}");
+    let fixed = std::fs::read_to_string(&file).unwrap();
+    assert!(fixed.contains("     Version: \"2012-10-17\"\n"), "{fixed}");
+    assert!(!fixed.contains("Version: 2012-10-17"), "{fixed}");
+    // Quoting changes the style, not the value: the structure is still the twin's.
+    assert_eq!(shape_of(&fixed), shape_of(&corrected));
+    let again = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--select",
+            "all,unquoted-policy-version",
+            "policy.yaml",
+        ],
+    );
+    assert!(!String::from_utf8_lossy(&again.stdout).contains("unquoted-policy-version"));
+}
+
+#[test]
 fn diff_prints_the_fixes_and_changes_nothing() {
     let (original, _) = tutorial();
     let dir = tempfile::tempdir().unwrap();

@@ -44,6 +44,9 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub family: Family,
     pub summary: &'static str,
+    /// Runs only when selected by its own name or code (not by `all` or its family): for
+    /// portability advice that would be noise on most repositories.
+    pub opt_in: bool,
     /// Markdown from the rule's doc comment (each line keeps the one leading space rustdoc adds).
     pub docs: &'static str,
 }
@@ -131,7 +134,8 @@ macro_rules! declare_rule {
             code: $code:literal,
             severity: $sev:ident,
             family: $fam:ident,
-            summary: $summary:literal $(,)?
+            summary: $summary:literal
+            $(, opt_in: $opt_in:literal)? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -145,6 +149,7 @@ macro_rules! declare_rule {
                 severity: $crate::diagnostic::Severity::$sev,
                 family: $crate::rules::Family::$fam,
                 summary: $summary,
+                opt_in: false $(|| $opt_in)?,
                 docs: concat!($($doc, "\n"),*),
             };
         }
@@ -170,6 +175,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         // iam: policy structure
         &iam::InvalidEffect,
         &iam::InvalidPolicyVersion,
+        &iam::UnquotedPolicyVersion,
         &iam::MissingPolicyVersion,
         &iam::InvalidPolicyElement,
         &iam::MissingPolicyElement,
@@ -228,7 +234,13 @@ impl Selection {
     }
 
     pub fn is_enabled(&self, meta: &RuleMeta) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta));
+        let selected = if meta.opt_in {
+            self.select
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(meta.name) || s.eq_ignore_ascii_case(meta.code))
+        } else {
+            self.select.is_empty() || self.select.iter().any(|s| Self::matches(s, meta))
+        };
         selected && !self.ignore.iter().any(|s| Self::matches(s, meta))
     }
 
@@ -252,6 +264,24 @@ impl Selection {
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn opt_in_rules_run_only_when_named() {
+        let meta = &crate::rules::iam::UnquotedPolicyVersion::META;
+        assert!(meta.opt_in);
+        let sel = |select: &[&str], ignore: &[&str]| Selection {
+            select: select.iter().map(|s| s.to_string()).collect(),
+            ignore: ignore.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(!sel(&[], &[]).is_enabled(meta));
+        assert!(!sel(&["all"], &[]).is_enabled(meta));
+        assert!(!sel(&["iam"], &[]).is_enabled(meta));
+        assert!(sel(&["all", "unquoted-policy-version"], &[]).is_enabled(meta));
+        assert!(sel(&["I016"], &[]).is_enabled(meta));
+        assert!(!sel(&["I016"], &["iam"]).is_enabled(meta));
+        // Ordinary rules are unaffected.
+        assert!(sel(&[], &[]).is_enabled(&crate::rules::iam::InvalidEffect::META));
+    }
 
     #[test]
     fn names_and_codes_are_unique_and_documented() {

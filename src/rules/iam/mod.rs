@@ -17,6 +17,7 @@ pub mod missing_policy_version;
 pub mod policy_too_large;
 pub mod principal_in_identity_policy;
 pub mod public_principal;
+pub mod unquoted_policy_version;
 
 pub use allow_not_action::AllowNotAction;
 pub use allow_not_principal::AllowNotPrincipal;
@@ -33,6 +34,7 @@ pub use missing_policy_version::MissingPolicyVersion;
 pub use policy_too_large::PolicyTooLarge;
 pub use principal_in_identity_policy::PrincipalInIdentityPolicy;
 pub use public_principal::PublicPrincipal;
+pub use unquoted_policy_version::UnquotedPolicyVersion;
 
 pub mod action_pattern_matches_nothing;
 pub mod invalid_arn;
