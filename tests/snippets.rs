@@ -139,3 +139,19 @@ fn editor_snippets_start_the_language_server() {
     assert_eq!(vscode["glspc.server.command"], "cfn-policy-lint");
     assert_eq!(vscode["glspc.server.commandArguments"][0], "lsp");
 }
+
+/// The README's sample of the tutorial folder's findings is what the tool prints today.
+#[test]
+fn readme_tutorial_sample_is_current() {
+    let sample = snippet("tutorial-concise");
+    let expected = sample
+        .strip_prefix("$ cfn-policy-lint check --format concise fixtures/tutorial/\n")
+        .expect("the sample starts with its command");
+    let out = Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
+        .args(["check", "--format", "concise", "fixtures/tutorial/"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+}
