@@ -362,3 +362,19 @@ fn aws_managed_policies_are_known_with_their_actions() {
         }
     }
 }
+
+#[test]
+fn the_typical_arn_format_is_the_plainest_one() {
+    let c = catalog();
+    let format = |a: &str| c.lookup(a).and_then(|a| a.typical_arn_format());
+    // Not the access-point forms the catalogue also lists for these actions.
+    assert_eq!(
+        format("s3:PutObject"),
+        Some("arn:${Partition}:s3:::${BucketName}/${ObjectName}")
+    );
+    assert_eq!(
+        format("s3:ListBucket"),
+        Some("arn:${Partition}:s3:::${BucketName}")
+    );
+    assert_eq!(format("s3:ListAllMyBuckets"), None);
+}

@@ -232,6 +232,17 @@ impl<'a> ActionRef<'a> {
 
     /// Resource types the action applies to, with whether each is required. Empty for actions
     /// that only support `"Resource": "*"` (e.g. `s3:ListAllMyBuckets`).
+    /// The ARN format to show as an example for this action: a required resource type's first,
+    /// and among those the one with the fewest `${…}` placeholders (`arn:…:s3:::${BucketName}`
+    /// rather than the access-point form), then catalogue order.
+    pub fn typical_arn_format(&self) -> Option<&'a str> {
+        self.resource_types()
+            .enumerate()
+            .filter_map(|(i, (rt, required))| rt.arn_formats.first().map(|f| (i, required, *f)))
+            .min_by_key(|(i, required, f)| (!required, f.matches("${").count(), *i))
+            .map(|(_, _, f)| f)
+    }
+
     pub fn resource_types(&self) -> impl Iterator<Item = (&'a ResourceType, bool)> + 'a {
         let body = self.body;
         slice(&body.resource_pool, &self.action.resources)

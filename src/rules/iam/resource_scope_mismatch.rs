@@ -307,10 +307,7 @@ fn diagnostic(
             (message, help, None)
         }
         Gap::WrongService { service } => {
-            let example = first
-                .resource_types()
-                .find_map(|(rt, _)| rt.arn_formats.first().copied())
-                .unwrap_or("");
+            let example = first.typical_arn_format().unwrap_or("");
             let message = format!(
                 "{pats} {} on `{service}` resources, but {all_resources} {} no `{service}` ARN",
                 if group.items.len() > 1 { "act" } else { "acts" },

@@ -92,14 +92,16 @@ impl Rule for WildcardResource {
                 // An ARN of the action's own service makes the clearest example (the first
                 // resource type listed is sometimes a generic one, e.g. resource groups).
                 let own = format!(":{}:", first.service().prefix);
-                let formats = || {
-                    first
-                        .resource_types()
-                        .flat_map(|(rt, _)| rt.arn_formats.iter().copied())
-                };
-                let example = formats()
-                    .find(|f| f.contains(&own))
-                    .or_else(|| formats().next())
+                let example = first
+                    .typical_arn_format()
+                    .filter(|f| f.contains(&own))
+                    .or_else(|| {
+                        first
+                            .resource_types()
+                            .flat_map(|(rt, _)| rt.arn_formats.iter().copied())
+                            .find(|f| f.contains(&own))
+                    })
+                    .or_else(|| first.typical_arn_format())
                     .unwrap_or("");
                 let message = if n == 1 {
                     format!(
