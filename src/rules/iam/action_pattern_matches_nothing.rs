@@ -1,8 +1,10 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::action::glob_matches;
 use crate::iam::Catalog;
 use crate::rules::iam::support::expand;
 use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::suggest::distance_ignore_case;
 
 declare_rule! {
     /// ## What it does
@@ -73,27 +75,60 @@ impl Rule for ActionPatternMatchesNothing {
     }
 }
 
-/// Suggest the longest fixed head that still matches something.
+/// Say which part of the pattern fails: the fixed head (a typo: suggest the nearest head that
+/// makes the pattern match), or what follows the first wildcard.
 fn closest_prefix_help(service: &str, name: &str) -> String {
     let catalog = Catalog::active();
     let head = &name[..name.find(['*', '?']).unwrap_or(name.len())];
-    if let Some(s) = (!service.contains(['*', '?']))
+    let rest = &name[head.len()..];
+    let Some(s) = (!service.contains(['*', '?']))
         .then(|| catalog.service(service))
         .flatten()
-    {
-        let mut cut = head.len();
-        while cut > 0 {
-            if let Some(h) = head.get(..cut) {
-                if let Some(example) = s.actions_with_prefix(h).next() {
-                    return format!(
-                        "no `{}` action starts with `{head}`; actions starting with `{h}` include `{}`",
-                        s.prefix,
-                        example.full_name()
-                    );
-                }
+    else {
+        return "check the pattern's fixed part against the Service Authorization Reference"
+            .to_string();
+    };
+    if let Some(example) = s.actions_with_prefix(head).next() {
+        return format!(
+            "`{}` has actions starting with `{head}` (such as `{}`), but none that also matches \
+             `{rest}`",
+            s.prefix,
+            example.full_name()
+        );
+    }
+    // A typo in the fixed part: the nearest head of a real action that makes the pattern match.
+    let mut best: Option<(usize, String)> = None;
+    for action in s.actions() {
+        let action_name = action.name();
+        for len in head.len().saturating_sub(2)..=head.len() + 2 {
+            let Some(candidate_head) = action_name.get(..len) else {
+                continue;
+            };
+            let d = distance_ignore_case(head, candidate_head);
+            if d == 0 || d > 2 || best.as_ref().is_some_and(|(bd, _)| d >= *bd) {
+                continue;
             }
-            cut -= 1;
+            let candidate = format!("{candidate_head}{rest}");
+            if glob_matches(&candidate, action_name) {
+                best = Some((d, candidate));
+            }
         }
+    }
+    if let Some((_, candidate)) = best {
+        return format!("did you mean `{}:{candidate}`?", s.prefix);
+    }
+    let mut cut = head.len();
+    while cut > 0 {
+        if let Some(h) = head.get(..cut) {
+            if let Some(example) = s.actions_with_prefix(h).next() {
+                return format!(
+                    "no `{}` action starts with `{head}`; actions starting with `{h}` include `{}`",
+                    s.prefix,
+                    example.full_name()
+                );
+            }
+        }
+        cut -= 1;
     }
     "check the pattern's fixed part against the Service Authorization Reference".to_string()
 }
