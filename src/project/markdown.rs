@@ -310,9 +310,34 @@ pub fn check_markdown(source: SourceFile, settings: &Settings) -> (FileReport, F
     )
 }
 
+/// "1 tab and 4 spaces".
+fn describe_whitespace(ws: &str) -> String {
+    let tabs = ws.matches('\t').count();
+    let spaces = ws.chars().count() - tabs;
+    let part = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (tabs, spaces) {
+        (0, n) => part(n, "space"),
+        (t, 0) => part(t, "tab"),
+        (t, n) => format!("{} and {}", part(t, "tab"), part(n, "space")),
+    }
+}
+
 /// Move a finding from the virtual file to the page. Fixes survive only where every edit maps
 /// byte for byte (within one line, or where no indentation was removed).
 fn to_page(mut d: Diagnostic, virt: &VirtualText) -> Diagnostic {
+    // The doctor counts columns in the block's own text; on the page the block is indented.
+    let mentions_columns =
+        d.message.contains("column") || d.help.as_deref().is_some_and(|h| h.contains("column"));
+    if mentions_columns && !virt.removed.is_empty() {
+        let note = format!(
+            "columns are counted inside the code block, after the page's indentation of {}",
+            describe_whitespace(&virt.removed)
+        );
+        d.help = Some(match d.help.take() {
+            Some(help) => format!("{help} ({note})"),
+            None => note,
+        });
+    }
     d.span = virt.map.map_span(d.span);
     for label in &mut d.labels {
         label.span = virt.map.map_span(label.span);
