@@ -147,8 +147,21 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
         SourceFile::new(candidate.display.clone(), text),
         &opts.settings,
     ) {
-        Ok(report) => FileResult::Checked(report),
+        Ok(report) => FileResult::Checked(without_clean_text(report)),
         Err(problem) => FileResult::Problem(problem),
+    }
+}
+
+/// Reports are kept until every file is done (output is in path order), and no renderer looks
+/// at the text of a file without findings: dropping it keeps a run over thousands of clean
+/// templates at a few bytes per file instead of the whole repository in memory.
+fn without_clean_text(report: FileReport) -> FileReport {
+    if !report.diagnostics.is_empty() {
+        return report;
+    }
+    FileReport {
+        source: SourceFile::new(report.source.path, String::new()),
+        diagnostics: report.diagnostics,
     }
 }
 
