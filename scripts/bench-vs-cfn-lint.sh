@@ -136,6 +136,12 @@ run_case() {
         measure "$id-ours" "${ours_cmd[@]}"
         measure "$id-cfnlint" "${cfn_cmd[@]}"
     done
+    # A crash in either tool would silently lower its findings count: show what it said.
+    for tool in ours cfnlint; do
+        if [ -s "$WORK/$id-$tool.err" ]; then
+            note "case $id, $tool wrote to stderr (last run): $(tail -c 400 "$WORK/$id-$tool.err" | tr '\n' ' ')"
+        fi
+    done
     local ours_us cfn_us
     ours_us=$(median_us "$WORK/$id-ours.runs")
     cfn_us=$(median_us "$WORK/$id-cfnlint.runs")

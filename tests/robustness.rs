@@ -316,3 +316,45 @@ fn a_directory_of_ten_thousand_files() {
         .collect();
     assert_eq!(found, expected, "in path order");
 }
+
+/// Small hostile inputs kept as files (fuzzing and hand-made regressions): every format renders
+/// them, the run exits 1 with findings and nothing on stderr.
+#[test]
+fn regression_inputs_in_every_format() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/robustness");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "{names:?}");
+    for name in &names {
+        for format in ["json", "concise", "github", "human"] {
+            let out = bin()
+                .current_dir(&dir)
+                .args(["check", "--format", format, name])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(1), "{name} {format}: {stderr}");
+            assert!(stderr.is_empty(), "{name} {format}: {stderr}");
+            assert!(!out.stdout.is_empty(), "{name} {format}");
+        }
+        let (_, json, _) = check(&dir, &[name]);
+        assert!(!diagnostics(&json).is_empty(), "{name}");
+    }
+    let (_, json, _) = check(&dir, &["bom-crlf-tabs.yaml"]);
+    assert_eq!(
+        findings(&json),
+        [
+            ("bom-crlf-tabs.yaml".into(), "tab-indentation".into(), 3, 1),
+            (
+                "bom-crlf-tabs.yaml".into(),
+                "undefined-reference".into(),
+                6,
+                22
+            ),
+        ]
+    );
+}
