@@ -358,3 +358,31 @@ fn regression_inputs_in_every_format() {
         ]
     );
 }
+
+/// The preprocessor test scans every scalar byte by byte (a hot path, see README "Performance");
+/// it must still recognise Serverless variables anywhere in a string, and nothing else.
+#[test]
+fn serverless_variables_mark_a_fragment_and_lookalikes_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |value: &str| {
+        format!("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !Ref Missing\n      Tags: [{{Key: k, Value: '{value}'}}]\n")
+    };
+    fs::write(
+        dir.path().join("sls.yaml"),
+        with("prefix-${self:custom.name}"),
+    )
+    .unwrap();
+    fs::write(dir.path().join("opt.yaml"), with("é${opt:stage}")).unwrap();
+    fs::write(
+        dir.path().join("plain.yaml"),
+        with("$${self} ${ self:x} $self:x {self:x}"),
+    )
+    .unwrap();
+    let (_, json, stderr) = check(dir.path(), &["sls.yaml", "opt.yaml", "plain.yaml"]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let paths: Vec<_> = findings(&json).into_iter().map(|f| (f.0, f.1)).collect();
+    assert_eq!(
+        paths,
+        [("plain.yaml".to_string(), "undefined-reference".to_string())]
+    );
+}

@@ -272,12 +272,16 @@ fn is_preprocessor_syntax(node: &Node) -> bool {
         Some(s) if node.tag.is_none() => {
             // One pass over each `${` instead of one scan of the string per prefix: this runs on
             // every scalar of every template (twice), so it showed up in profiles.
+            let bytes = s.as_bytes();
             s.starts_with("Rain::")
-                || s.match_indices("${").any(|(i, _)| {
-                    let after = &s[i + 2..];
-                    ["self:", "opt:", "sls:", "env:", "file(", "ssm:", "cf:"]
-                        .iter()
-                        .any(|p| after.starts_with(p))
+                || bytes.iter().enumerate().any(|(i, &b)| {
+                    b == b'$'
+                        && bytes.get(i + 1) == Some(&b'{')
+                        && s.get(i + 2..).is_some_and(|after| {
+                            ["self:", "opt:", "sls:", "env:", "file(", "ssm:", "cf:"]
+                                .iter()
+                                .any(|p| after.starts_with(p))
+                        })
                 })
         }
         _ => false,
