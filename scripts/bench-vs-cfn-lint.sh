@@ -109,6 +109,8 @@ count_cfnlint() { grep -c . "$1" || true; }
 fmt_time() {
     awk -v us="$1" 'BEGIN { if (us < 1000000) printf "%.1f ms", us/1000; else printf "%.2f s", us/1e6 }'
 }
+# GNU time counts CPU in 10 ms steps.
+fmt_cpu() { if [ "$1" -lt 10000 ]; then echo "< 10 ms"; else fmt_time "$1"; fi; }
 fmt_rss() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k/1024 }'; }
 
 run_case() {
@@ -153,10 +155,10 @@ run_case() {
     local ratio
     ratio=$(awk -v a="$cfn_us" -v b="$ours_us" 'BEGIN { printf "%.0f×", (b > 0 ? a / b : 0) }')
     printf '| %s | %s | cfn-policy-lint | %s | %s | %s | %s | %s |\n' "$id" "$files" \
-        "$(fmt_time "$ours_us")" "$(fmt_time "$(median_us "$WORK/$id-ours.runs" 3)")" "$(fmt_rss "$(max_rss "$WORK/$id-ours.runs")")" \
+        "$(fmt_time "$ours_us")" "$(fmt_cpu "$(median_us "$WORK/$id-ours.runs" 3)")" "$(fmt_rss "$(max_rss "$WORK/$id-ours.runs")")" \
         "$(count_ours "$WORK/$id-ours.out")" "$ratio"
     printf '| %s | %s | cfn-lint %s | %s | %s | %s | %s | 1× |\n' "$id" "$files" "$CFNLINT_VERSION" \
-        "$(fmt_time "$cfn_us")" "$(fmt_time "$(median_us "$WORK/$id-cfnlint.runs" 3)")" "$(fmt_rss "$(max_rss "$WORK/$id-cfnlint.runs")")" \
+        "$(fmt_time "$cfn_us")" "$(fmt_cpu "$(median_us "$WORK/$id-cfnlint.runs" 3)")" "$(fmt_rss "$(max_rss "$WORK/$id-cfnlint.runs")")" \
         "$(count_cfnlint "$WORK/$id-cfnlint.out")"
 }
 
