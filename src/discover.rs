@@ -103,7 +103,12 @@ fn walk(root: &Path, candidates: &mut Vec<Candidate>, errors: &mut Vec<DiscoverE
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
-                if !is_loop(&err) {
+                // A broken or looping link whose name is not a template's is as irrelevant as
+                // any other such file: it must not fail the run.
+                let irrelevant = error_path(&err).is_some_and(|p| {
+                    p != root.display().to_string() && !has_template_extension(Path::new(&p))
+                });
+                if !is_loop(&err) && !irrelevant {
                     errors.push(DiscoverError {
                         path: error_path(&err).unwrap_or_else(|| root.display().to_string()),
                         message: error_message(&err),
@@ -197,9 +202,19 @@ pub fn describe_io_error(e: &std::io::Error) -> String {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => {
             let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
+            let text = match text.find(" (os error") {
+                Some(i) => &text[..i],
+                None => &text,
+            };
+            // The walker's errors repeat the path the caller already prints.
+            let text = match text.strip_prefix("IO error for operation on ") {
+                Some(rest) => rest.rfind(": ").map_or(rest, |i| &rest[i + 2..]),
                 None => text,
+            };
+            let mut chars = text.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect(),
+                None => String::new(),
             }
         }
     }
