@@ -46,8 +46,9 @@ fn every_fixture_folder_names_a_registered_rule() {
         let entry = entry.expect("readable entry");
         let folder = entry.file_name().to_string_lossy().into_owned();
         // The tutorial folders are whole-project examples, not one rule's fixtures; `packs`
-        // holds the purpose packs' fixtures (checked below).
-        let special = folder.starts_with("tutorial") || folder == "packs";
+        // holds the purpose packs' fixtures (checked below); `robustness` holds hostile inputs
+        // that tests/robustness.rs replays in every format.
+        let special = folder.starts_with("tutorial") || folder == "packs" || folder == "robustness";
         if entry.path().is_dir() && !special && !names.contains(&*folder) {
             strays.push(folder);
         }
