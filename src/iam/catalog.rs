@@ -581,7 +581,9 @@ impl Catalog {
                     let end = if rest.starts_with("S\t") {
                         0
                     } else {
-                        rest.find("\nS\t").map_or(rest.len(), |i| i + 1)
+                        // SIMD search: this scan over the whole file is most of the load.
+                        memchr::memmem::find(rest.as_bytes(), b"\nS\t")
+                            .map_or(rest.len(), |i| i + 1)
                     };
                     let (records, after) = rest.split_at(end);
                     let records_offset = text.len() - rest.len();

@@ -1,12 +1,11 @@
 //! What several IAM catalogue rules share: reading a statement's resources as ARNs, expanding
 //! action patterns, naming a few actions of a group, and writing an ARN back as YAML.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::iam::action::glob_matches;
 use crate::iam::arn::{parse_resource, validate, ResourceArn};
-use crate::iam::managed::managed_policies;
 use crate::iam::scope::ScopedResource;
 use crate::iam::{ActionItem, ActionPattern, ActionRef, Catalog, Item, Statement};
 use crate::rules::FileContext;
@@ -81,20 +80,29 @@ pub fn expand(pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
 }
 
 /// How many AWS managed policies name each action: a measure of how familiar an action is,
-/// used to pick the examples a message names.
-fn popularity() -> &'static HashMap<String, u32> {
-    static COUNTS: OnceLock<HashMap<String, u32>> = OnceLock::new();
-    COUNTS.get_or_init(|| {
-        let mut counts = HashMap::new();
-        for policy in managed_policies() {
-            for action in policy.actions() {
-                if !action.contains(['*', '?']) {
-                    *counts.entry(action.to_ascii_lowercase()).or_insert(0) += 1;
-                }
-            }
+/// used to pick the examples a message names. Counted at build time by
+/// `scripts/gen_action_popularity.py` into sorted `name<TAB>count` lines, which are
+/// binary-searched in place: nothing is built at run time.
+fn popularity(lower_name: &str) -> u32 {
+    const DATA: &str = include_str!("../../../rules/iam/action-popularity.tsv");
+    let line_at = |offset: usize| -> (usize, &str) {
+        let start = DATA[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let end = DATA[start..].find('\n').map_or(DATA.len(), |i| start + i);
+        (end, &DATA[start..end])
+    };
+    // The comment lines sort before every action (`#` < letters), so they never match.
+    let (mut lo, mut hi) = (0, DATA.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let (end, line) = line_at(mid);
+        let (name, count) = line.split_once('\t').unwrap_or((line, ""));
+        match name.cmp(lower_name) {
+            std::cmp::Ordering::Equal => return count.parse().unwrap_or(0),
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => hi = end - line.len(),
         }
-        counts
-    })
+    }
+    0
 }
 
 /// Actions some purpose pack requires (lower case): the ones a workload is known to need, such
@@ -114,12 +122,11 @@ fn needed_by_a_purpose() -> &'static HashSet<String> {
 /// The actions in the order a message should name them: reading before changing (what a
 /// workload is most likely to miss), then those a known purpose needs, then the most familiar.
 pub fn by_familiarity(actions: &mut [ActionRef<'static>]) {
-    let counts = popularity();
     let needed = needed_by_a_purpose();
     actions.sort_by_cached_key(|a| {
         let name = a.full_name();
         let lower = name.to_ascii_lowercase();
-        let count = counts.get(&lower).copied().unwrap_or(0);
+        let count = popularity(&lower);
         (
             a.access_level().is_mutating(),
             !needed.contains(&lower),
@@ -180,4 +187,30 @@ pub fn granted_on_star_by_design(action: &ActionRef<'_>) -> bool {
 pub fn value_span(item: &Item<'_>) -> Span {
     let spans = item.value.parts.iter().map(|p| p.span());
     spans.reduce(|a, b| a.cover(b)).unwrap_or(item.span)
+}
+
+#[cfg(test)]
+mod popularity_tests {
+    use super::popularity;
+
+    #[test]
+    fn every_listed_action_is_found_and_others_count_zero() {
+        let data = include_str!("../../../rules/iam/action-popularity.tsv");
+        let rows: Vec<(&str, u32)> = data
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let (n, c) = l.split_once('\t').unwrap();
+                (n, c.parse().unwrap())
+            })
+            .collect();
+        assert!(rows.len() > 10_000);
+        for (name, count) in &rows {
+            assert_eq!(popularity(name), *count, "{name}");
+        }
+        assert_eq!(popularity("s3:nosuchaction"), 0);
+        assert_eq!(popularity(""), 0);
+        assert_eq!(popularity("zzzz:last"), 0);
+        assert!(popularity("s3:getobject") > popularity("s3:getbucketacl"));
+    }
 }
