@@ -59,7 +59,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
             (!is_policy).then_some(&template),
             analysed.map.is_some(),
         )
-        .with_embedded(&embedded);
+        .with_embedded(&embedded)
+        .with_rule_options(&settings.rule_options);
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();

@@ -485,3 +485,59 @@ fn corpus_hits_are_the_reviewed_ones() {
     .collect();
     assert_eq!(hits, expected);
 }
+
+/// Purposes declared in the configuration file, by logical id, are checked like declared ones.
+#[test]
+fn purposes_declared_in_the_configuration_are_checked_as_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = r#"AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  NodeRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: channels
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: ssm:GetParameter
+                Resource: !Sub arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/app/*
+"#;
+    std::fs::write(dir.path().join("template.yaml"), template).unwrap();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
+            .args(["check", "--format", "concise", "template.yaml"])
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    // Nothing suggests Session Manager: no finding without a declaration.
+    let quiet = run();
+    assert_eq!(quiet.status.code(), Some(0));
+    assert!(quiet.stdout.is_empty());
+    std::fs::write(
+        dir.path().join(".cfn-policy-lint.yaml"),
+        "rules:\n  missing-required-actions:\n    purposes:\n      NodeRole: [ssm-session-manager]\n",
+    )
+    .unwrap();
+    let out = run();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].starts_with("template.yaml:16:13: error[P001 missing-required-actions]"),
+        "{stdout}"
+    );
+    assert!(
+        lines[0].contains("`ssm:UpdateInstanceInformation`"),
+        "{stdout}"
+    );
+}

@@ -15,6 +15,9 @@ use super::principal::{Principal, PrincipalKind};
 pub enum Recognition<'a> {
     /// Named in `Metadata: cfn-policy-lint: purposes`, at this node.
     Declared(&'a Node),
+    /// Named for this resource in the configuration file (`rules: missing-required-actions:
+    /// purposes:`).
+    Configured,
     /// Inferred: these characteristic actions are already granted, by the principal's own
     /// statements or, when `through` is set, only by that attached AWS managed policy.
     Inferred {
@@ -78,12 +81,46 @@ pub fn analyse<'p, 'a>(
     principals: &[Principal<'p, 'a>],
     source: &str,
 ) -> Analysis<'p, 'a> {
+    analyse_with_configured(packs, template, principals, source, &|_| Vec::new())
+}
+
+/// [`analyse`], with purposes the configuration declares for a principal's logical id.
+pub fn analyse_with_configured<'p, 'a>(
+    packs: &'p PackSet,
+    template: Option<&Template<'a>>,
+    principals: &[Principal<'p, 'a>],
+    source: &str,
+    configured: &dyn Fn(&str) -> Vec<String>,
+) -> Analysis<'p, 'a> {
     let mut analysis = Analysis::default();
     let catalog = Catalog::active();
     for (index, principal) in principals.iter().enumerate() {
         let grants = Grants::of(principal, template);
         let mut found: Vec<Finding<'p, 'a>> = Vec::new();
-        let mut seen = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        let from_config = principal.logical_id.map(configured).unwrap_or_default();
+        for name in &from_config {
+            let Some(pack) = packs.get(name) else {
+                // The configuration loader cannot know the packs; an unknown name declares
+                // nothing (`cfn-policy-lint explain missing-required-actions` lists them).
+                continue;
+            };
+            if seen.contains(&pack.name.as_str()) {
+                continue;
+            }
+            seen.push(pack.name.as_str());
+            if let Some(f) = check_pack(
+                pack,
+                Recognition::Configured,
+                principal,
+                &grants,
+                template,
+                source,
+                catalog,
+            ) {
+                found.push(f);
+            }
+        }
         for node in &principal.declared {
             let name = node.as_str().unwrap_or("");
             if seen.contains(&name) {
@@ -284,7 +321,10 @@ fn check_pack<'p, 'a>(
     {
         return None;
     }
-    let declared = matches!(recognition, Recognition::Declared(_));
+    let declared = matches!(
+        recognition,
+        Recognition::Declared(_) | Recognition::Configured
+    );
     let mut missing = Vec::new();
     let mut required: Vec<&str> = Vec::new();
     for req in &pack.requires {

@@ -10,7 +10,9 @@ pub mod analysis;
 pub mod pack;
 pub mod principal;
 
-pub use analysis::{analyse, Analysis, Finding, Missing, Recognition, UnknownPurpose};
+pub use analysis::{
+    analyse, analyse_with_configured, Analysis, Finding, Missing, Recognition, UnknownPurpose,
+};
 pub use pack::{
     activate, by_design_on_star, is_by_design_on_star, load_dir, Pack, PackError, PackSet,
 };

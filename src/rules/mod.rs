@@ -76,6 +76,8 @@ pub struct FileContext<'a> {
     pub repaired: bool,
     /// Where policy documents written as strings are parsed into; without it they are skipped.
     pub embedded: Option<&'a EmbeddedDocuments>,
+    /// Per-rule options from the configuration's `rules:` section, by rule name.
+    pub rule_options: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
     /// Built on first use by [`FileContext::policies`], shared by every IAM rule.
     policies: OnceLock<Vec<Policy<'a>>>,
 }
@@ -93,6 +95,7 @@ impl<'a> FileContext<'a> {
             template,
             repaired,
             embedded: None,
+            rule_options: None,
             policies: OnceLock::new(),
         }
     }
@@ -101,6 +104,20 @@ impl<'a> FileContext<'a> {
     pub fn with_embedded(mut self, store: &'a EmbeddedDocuments) -> Self {
         self.embedded = Some(store);
         self
+    }
+
+    /// Give rules their configured options.
+    pub fn with_rule_options(
+        mut self,
+        options: &'a std::collections::BTreeMap<String, serde_json::Value>,
+    ) -> Self {
+        self.rule_options = Some(options);
+        self
+    }
+
+    /// This rule's options from the configuration, if any.
+    pub fn options_of(&self, rule: &str) -> Option<&'a serde_json::Value> {
+        self.rule_options?.get(rule)
     }
 
     /// Every IAM policy document of the file (extracted once, on first use).

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::purpose::{analyse, principals, Finding, Missing, PackSet, Recognition};
+use crate::purpose::{analyse_with_configured, principals, Finding, Missing, PackSet, Recognition};
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -14,7 +14,9 @@ declare_rule! {
     ///
     /// A purpose applies when it is declared in the resource's metadata
     /// (`Metadata: {cfn-policy-lint: {purposes: [ssm-session-manager]}}` on the role or the
-    /// policy; then findings are errors), or when the principal already grants the pack's
+    /// policy; then findings are errors) or in the configuration file
+    /// (`rules: {missing-required-actions: {purposes: {InstanceRole: [ssm-session-manager]}}}`,
+    /// by logical id; also errors), or when the principal already grants the pack's
     /// characteristic actions (e.g. the `ssmmessages` channels on a role EC2 assumes). Nothing
     /// is inferred for principals with policies this program cannot see (a customer managed
     /// policy ARN, a policy attached to a role of another stack). Permissions are aggregated
@@ -92,7 +94,23 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
     if all.is_empty() {
         return;
     }
-    let analysis = analyse(packs, ctx.template, &all, &ctx.source.text);
+    // `rules: missing-required-actions: purposes: {LogicalId: [pack, …]}` in the configuration.
+    let configured = |id: &str| -> Vec<String> {
+        ctx.options_of(MissingRequiredActions::META.name)
+            .and_then(|o| o.get("purposes"))
+            .and_then(|p| p.get(id))
+            .map(|v| match v {
+                serde_json::Value::String(s) => vec![s.clone()],
+                serde_json::Value::Array(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default()
+    };
+    let analysis =
+        analyse_with_configured(packs, ctx.template, &all, &ctx.source.text, &configured);
     let meta = &MissingRequiredActions::META;
     for unknown in &analysis.unknown {
         let name = unknown.node.as_str().unwrap_or("");
@@ -123,13 +141,16 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
 
 fn diagnostic(f: &Finding<'_, '_>, who: &str, fallback: Option<Span>) -> Diagnostic {
     let meta = &MissingRequiredActions::META;
-    let declared = matches!(f.recognition, Recognition::Declared(_));
+    let declared = matches!(
+        f.recognition,
+        Recognition::Declared(_) | Recognition::Configured
+    );
     let span = f
         .closest_policy
         .and_then(|p| p.statement.map(|s| s.key.span))
         .or(match &f.recognition {
             Recognition::Declared(node) => Some(node.span),
-            Recognition::Inferred { .. } => None,
+            Recognition::Configured | Recognition::Inferred { .. } => None,
         })
         .or(fallback)
         .unwrap_or_default();
@@ -248,6 +269,10 @@ fn help(f: &Finding<'_, '_>) -> String {
             f.pack.docs
         )),
         Recognition::Declared(_) => text.push_str(&format!("see {}", f.pack.docs)),
+        Recognition::Configured => text.push_str(&format!(
+            "declared in the configuration's `rules: missing-required-actions: purposes`; see {}",
+            f.pack.docs
+        )),
     }
     text
 }
