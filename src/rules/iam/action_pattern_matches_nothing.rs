@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::action::glob_matches;
 use crate::iam::Catalog;
-use crate::rules::iam::support::expand;
+use crate::rules::iam::support::{action_patterns, expand};
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::suggest::distance_ignore_case;
 
@@ -41,36 +41,26 @@ impl Rule for ActionPatternMatchesNothing {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
-        for policy in ctx.policies() {
-            for statement in &policy.statements {
-                let lists = [&statement.action, &statement.not_action];
-                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
-                    let Some(pattern) = item.valid() else {
-                        continue;
-                    };
-                    if !pattern.has_wildcard() {
-                        continue;
-                    }
-                    // A literal prefix that names no service is `unknown-service`'s finding.
-                    if !pattern.service_has_wildcard()
-                        && catalog.service(pattern.service()).is_none()
-                    {
-                        continue;
-                    }
-                    if !expand(pattern).is_empty() {
-                        continue;
-                    }
-                    let help = closest_prefix_help(pattern.service(), pattern.name());
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            item.span,
-                            format!("`{pattern}` matches no action"),
-                        )
-                        .with_help(help),
-                    );
-                }
+        for (item, pattern) in action_patterns(ctx) {
+            if !pattern.has_wildcard() {
+                continue;
             }
+            // A literal prefix that names no service is `unknown-service`'s finding.
+            if !pattern.service_has_wildcard() && catalog.service(pattern.service()).is_none() {
+                continue;
+            }
+            if !expand(pattern).is_empty() {
+                continue;
+            }
+            let help = closest_prefix_help(pattern.service(), pattern.name());
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    item.span,
+                    format!("`{pattern}` matches no action"),
+                )
+                .with_help(help),
+            );
         }
     }
 }

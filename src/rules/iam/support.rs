@@ -79,6 +79,19 @@ pub fn expand(pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
         .collect()
 }
 
+/// Every well-formed action pattern of the file: the `Action` and `NotAction` items of every
+/// statement of every policy, with the item (for its span).
+pub fn action_patterns<'c, 'a>(
+    ctx: &'c FileContext<'a>,
+) -> impl Iterator<Item = (&'c ActionItem<'a>, &'c ActionPattern<'a>)> + 'c {
+    ctx.policies()
+        .iter()
+        .flat_map(|p| &p.statements)
+        .flat_map(|s| [&s.action, &s.not_action].into_iter().flatten())
+        .flat_map(|list| &list.items)
+        .filter_map(|item| item.valid().map(|pattern| (item, pattern)))
+}
+
 /// How many AWS managed policies name each action: a measure of how familiar an action is,
 /// used to pick the examples a message names. Counted at build time by
 /// `scripts/gen_action_popularity.py` into sorted `name<TAB>count` lines, which are

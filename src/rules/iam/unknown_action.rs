@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{suggest_action, Catalog, Service};
+use crate::rules::iam::support::action_patterns;
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -42,42 +43,34 @@ impl Rule for UnknownAction {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
-        for policy in ctx.policies() {
-            for statement in &policy.statements {
-                let lists = [&statement.action, &statement.not_action];
-                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
-                    let Some(pattern) = item.valid() else {
-                        continue;
-                    };
-                    if pattern.has_wildcard() {
-                        continue;
-                    }
-                    // An unknown prefix is `unknown-service`'s finding.
-                    let Some(service) = catalog.service(pattern.service()) else {
-                        continue;
-                    };
-                    if service.action(pattern.name()).is_some() {
-                        continue;
-                    }
-                    if UNDOCUMENTED.iter().any(|u| {
-                        u.split_once(':').is_some_and(|(sv, n)| {
-                            sv.eq_ignore_ascii_case(service.prefix)
-                                && n.eq_ignore_ascii_case(pattern.name())
-                        })
-                    }) {
-                        continue;
-                    }
-                    let help = help(catalog, service, pattern.service(), pattern.name());
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            item.span,
-                            format!("`{}` is not an action of `{}`", pattern, service.prefix),
-                        )
-                        .with_help(help),
-                    );
-                }
+        for (item, pattern) in action_patterns(ctx) {
+            if pattern.has_wildcard() {
+                continue;
             }
+            // An unknown prefix is `unknown-service`'s finding.
+            let Some(service) = catalog.service(pattern.service()) else {
+                continue;
+            };
+            if service.action(pattern.name()).is_some() {
+                continue;
+            }
+            if UNDOCUMENTED.iter().any(|u| {
+                u.split_once(':').is_some_and(|(sv, n)| {
+                    sv.eq_ignore_ascii_case(service.prefix)
+                        && n.eq_ignore_ascii_case(pattern.name())
+                })
+            }) {
+                continue;
+            }
+            let help = help(catalog, service, pattern.service(), pattern.name());
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    item.span,
+                    format!("`{}` is not an action of `{}`", pattern, service.prefix),
+                )
+                .with_help(help),
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{suggest_action, suggest_service, Catalog};
-use crate::rules::iam::support::sub_span;
+use crate::rules::iam::support::{action_patterns, sub_span};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -39,49 +39,41 @@ impl Rule for UnknownService {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
-        for policy in ctx.policies() {
-            for statement in &policy.statements {
-                let lists = [&statement.action, &statement.not_action];
-                for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
-                    let Some(pattern) = item.valid() else {
-                        continue;
-                    };
-                    let service = pattern.service();
-                    if pattern.service_has_wildcard() || catalog.service(service).is_some() {
-                        continue;
-                    }
-                    let help = if let Some(action) = (!pattern.has_wildcard())
-                        .then(|| suggest_action(catalog, service, pattern.name()))
-                        .flatten()
-                    {
-                        format!("did you mean `{}`?", action.full_name())
-                    } else if let Some(s) = alias(service)
-                        .and_then(|a| catalog.service(a))
-                        .or_else(|| suggest_service(catalog, service))
-                        .or_else(|| {
-                            // An endpoint name such as `bedrock-runtime` for the `bedrock` prefix.
-                            service
-                                .split_once('-')
-                                .and_then(|(head, _)| catalog.service(head))
-                        })
-                    {
-                        format!("did you mean `{}` ({})?", s.prefix, s.name)
-                    } else {
-                        "use the service's IAM prefix, as listed in the Service Authorization \
-                         Reference (e.g. `s3`, `dynamodb`, `ssm`)"
-                            .to_string()
-                    };
-                    let span = sub_span(item.span, pattern.as_str(), 0..service.len());
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            span,
-                            format!("`{service}` is not the IAM prefix of any AWS service"),
-                        )
-                        .with_help(help),
-                    );
-                }
+        for (item, pattern) in action_patterns(ctx) {
+            let service = pattern.service();
+            if pattern.service_has_wildcard() || catalog.service(service).is_some() {
+                continue;
             }
+            let help = if let Some(action) = (!pattern.has_wildcard())
+                .then(|| suggest_action(catalog, service, pattern.name()))
+                .flatten()
+            {
+                format!("did you mean `{}`?", action.full_name())
+            } else if let Some(s) = alias(service)
+                .and_then(|a| catalog.service(a))
+                .or_else(|| suggest_service(catalog, service))
+                .or_else(|| {
+                    // An endpoint name such as `bedrock-runtime` for the `bedrock` prefix.
+                    service
+                        .split_once('-')
+                        .and_then(|(head, _)| catalog.service(head))
+                })
+            {
+                format!("did you mean `{}` ({})?", s.prefix, s.name)
+            } else {
+                "use the service's IAM prefix, as listed in the Service Authorization \
+                 Reference (e.g. `s3`, `dynamodb`, `ssm`)"
+                    .to_string()
+            };
+            let span = sub_span(item.span, pattern.as_str(), 0..service.len());
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    span,
+                    format!("`{service}` is not the IAM prefix of any AWS service"),
+                )
+                .with_help(help),
+            );
         }
     }
 }
