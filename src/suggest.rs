@@ -50,42 +50,59 @@ fn max_distance(word: &str) -> usize {
 
 /// Optimal-string-alignment Damerau-Levenshtein distance over Unicode scalar values.
 pub fn distance(a: &str, b: &str) -> usize {
-    osa(
-        &a.chars().collect::<Vec<_>>(),
-        &b.chars().collect::<Vec<_>>(),
-    )
+    if a.is_ascii() && b.is_ascii() {
+        return osa(a.as_bytes(), b.as_bytes(), |x, y| x == y);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    osa(&a, &b, |x, y| x == y)
 }
 
 /// [`distance`] ignoring ASCII case (IAM action and service names are case-insensitive).
+/// Did-you-mean searches run it against thousands of names, so ASCII input is compared in
+/// place, without collecting characters.
 pub fn distance_ignore_case(a: &str, b: &str) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        return osa(a.as_bytes(), b.as_bytes(), |x, y| x.eq_ignore_ascii_case(y));
+    }
     let lower = |s: &str| {
         s.chars()
             .map(|c| c.to_ascii_lowercase())
             .collect::<Vec<_>>()
     };
-    osa(&lower(a), &lower(b))
+    osa(&lower(a), &lower(b), |x, y| x == y)
 }
 
-fn osa(a: &[char], b: &[char]) -> usize {
+fn osa<T: Copy>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool) -> usize {
     let width = b.len() + 1;
-    // Three rolling rows: the transposition step looks two rows back.
-    let mut two_back = vec![0usize; width];
-    let mut prev: Vec<usize> = (0..width).collect();
-    let mut cur = vec![0usize; width];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(two_back[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut two_back, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+    // Three rolling rows (the transposition step looks two rows back), on the stack for the
+    // short names this is used on.
+    let mut stack = [0usize; 3 * 65];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if 3 * width <= stack.len() {
+        &mut stack[..3 * width]
+    } else {
+        heap.resize(3 * width, 0);
+        &mut heap
+    };
+    let (mut two_back, mut prev, mut cur) = (0, width, 2 * width);
+    for (j, cell) in rows[prev..prev + width].iter_mut().enumerate() {
+        *cell = j;
     }
-    prev[b.len()]
+    for i in 1..=a.len() {
+        rows[cur] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(!same(&a[i - 1], &b[j - 1]));
+            let mut v = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
+            if i > 1 && j > 1 && same(&a[i - 1], &b[j - 2]) && same(&a[i - 2], &b[j - 1]) {
+                v = v.min(rows[two_back + j - 2] + 1);
+            }
+            rows[cur + j] = v;
+        }
+        (two_back, prev, cur) = (prev, cur, two_back);
+    }
+    rows[prev + b.len()]
 }
 
 #[cfg(test)]
@@ -101,6 +118,11 @@ mod tests {
         assert_eq!(distance("same", "same"), 0);
         assert_eq!(distance_ignore_case("GetObjekt", "getobject"), 1);
         assert_eq!(distance_ignore_case("sms", "SSM"), 1);
+        // Non-ASCII text goes through characters, long text through the heap rows.
+        assert_eq!(distance("Bücket", "Bucket"), 1);
+        assert_eq!(distance_ignore_case("ÄB", "äb"), 1);
+        let long = "a".repeat(100);
+        assert_eq!(distance(&long, &format!("{long}bc")), 2);
     }
 
     #[test]

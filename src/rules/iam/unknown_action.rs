@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{suggest_action, Catalog, Service};
@@ -43,6 +45,9 @@ impl Rule for UnknownAction {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
+        // A misspelt action is often repeated across a template's policies; its suggestion is
+        // a search through the catalogue, so work it out once per spelling.
+        let mut helps: HashMap<String, String> = HashMap::new();
         for (item, pattern) in action_patterns(ctx) {
             if pattern.has_wildcard() {
                 continue;
@@ -62,7 +67,10 @@ impl Rule for UnknownAction {
             }) {
                 continue;
             }
-            let help = help(catalog, service, pattern.service(), pattern.name());
+            let help = helps
+                .entry(pattern.as_str().to_ascii_lowercase())
+                .or_insert_with(|| help(catalog, service, pattern.service(), pattern.name()))
+                .clone();
             out.push(
                 Diagnostic::new(
                     &Self::META,
