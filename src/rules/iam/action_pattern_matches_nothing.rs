@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::action::glob_matches;
 use crate::iam::Catalog;
-use crate::rules::iam::support::{action_patterns, expand};
+use crate::rules::iam::support::action_patterns;
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::suggest::distance_ignore_case;
 
@@ -49,7 +49,7 @@ impl Rule for ActionPatternMatchesNothing {
             if !pattern.service_has_wildcard() && catalog.service(pattern.service()).is_none() {
                 continue;
             }
-            if !expand(pattern).is_empty() {
+            if pattern.expand(catalog).next().is_some() {
                 continue;
             }
             let help = closest_prefix_help(pattern.service(), pattern.name());
