@@ -132,6 +132,9 @@ pub struct Template<'a> {
     pub outputs: Vec<Output<'a>>,
     /// SAM `Globals`.
     pub globals: Option<&'a Node>,
+    /// [`Template::has_unknown_content`], computed on first use: several rules ask, and the
+    /// answer walks the whole document.
+    unknown_content: std::sync::OnceLock<bool>,
 }
 
 impl<'a> Template<'a> {
@@ -235,16 +238,18 @@ impl<'a> Template<'a> {
     /// see: an opaque top-level transform, or an `Fn::Transform` (such as `AWS::Include`)
     /// anywhere. Rules about names defined or used elsewhere in the template stay quiet then.
     pub fn has_unknown_content(&self) -> bool {
-        if self.has_opaque_transform() {
-            return true;
-        }
-        let mut found = false;
-        if let Some(root) = self.root {
-            root.walk(&mut |n| {
-                found |= is_transform_call(n) || is_preprocessor_syntax(n);
-            });
-        }
-        found
+        *self.unknown_content.get_or_init(|| {
+            if self.has_opaque_transform() {
+                return true;
+            }
+            let mut found = false;
+            if let Some(root) = self.root {
+                root.walk(&mut |n| {
+                    found |= is_transform_call(n) || is_preprocessor_syntax(n);
+                });
+            }
+            found
+        })
     }
 }
 

@@ -75,8 +75,7 @@ fn closest_prefix_help(service: &str, name: &str) -> String {
         .then(|| catalog.service(service))
         .flatten()
     else {
-        return "check the pattern's fixed part against the Service Authorization Reference"
-            .to_string();
+        return NO_HINT.to_string();
     };
     if let Some(example) = s.actions_with_prefix(head).next() {
         return format!(
@@ -120,5 +119,7 @@ fn closest_prefix_help(service: &str, name: &str) -> String {
         }
         cut -= 1;
     }
-    "check the pattern's fixed part against the Service Authorization Reference".to_string()
+    NO_HINT.to_string()
 }
+
+const NO_HINT: &str = "check the pattern's fixed part against the Service Authorization Reference";
