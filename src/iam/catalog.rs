@@ -330,20 +330,24 @@ impl Service {
     }
 
     /// Actions whose name starts with `prefix` (case-insensitive), found by binary search.
+    /// The range is found up front, so the actions do not borrow `prefix`.
     pub fn actions_with_prefix<'s>(
         &'s self,
-        prefix: &'s str,
+        prefix: &str,
     ) -> impl Iterator<Item = ActionRef<'s>> + 's {
         let body = self.body();
         let start = body
             .actions
             .partition_point(|a| cmp_ignore_case(a.name, prefix) == Ordering::Less);
-        body.actions[start..]
+        let len = body.actions[start..]
             .iter()
-            .take_while(move |a| {
+            .take_while(|a| {
                 a.name.len() >= prefix.len()
                     && a.name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
             })
+            .count();
+        body.actions[start..start + len]
+            .iter()
             .map(move |action| ActionRef {
                 service: self,
                 body,

@@ -73,9 +73,13 @@ pub fn expand(pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
     } else {
         catalog.service(service).into_iter().collect()
     };
+    // Actions are sorted by name: the literal head narrows the search before globbing, as
+    // `ActionPattern::expand` does.
+    let head = &name[..name.find(['*', '?']).unwrap_or(name.len())];
     services
         .into_iter()
-        .flat_map(|s| s.actions().filter(|a| glob_matches(name, a.name())))
+        .flat_map(|s| s.actions_with_prefix(head))
+        .filter(|a| glob_matches(name, a.name()))
         .collect()
 }
 
