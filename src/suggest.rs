@@ -51,28 +51,48 @@ fn max_distance(word: &str) -> usize {
 /// Optimal-string-alignment Damerau-Levenshtein distance over Unicode scalar values.
 pub fn distance(a: &str, b: &str) -> usize {
     if a.is_ascii() && b.is_ascii() {
-        return osa(a.as_bytes(), b.as_bytes(), |x, y| x == y);
+        return osa(a.as_bytes(), b.as_bytes(), |x, y| x == y, usize::MAX).unwrap_or(usize::MAX);
     }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    osa(&a, &b, |x, y| x == y)
+    osa(&a, &b, |x, y| x == y, usize::MAX).unwrap_or(usize::MAX)
 }
 
 /// [`distance`] ignoring ASCII case (IAM action and service names are case-insensitive).
 /// Did-you-mean searches run it against thousands of names, so ASCII input is compared in
 /// place, without collecting characters.
 pub fn distance_ignore_case(a: &str, b: &str) -> usize {
+    distance_ignore_case_within(a, b, usize::MAX).unwrap_or(usize::MAX)
+}
+
+/// [`distance_ignore_case`] when it is at most `max`, else `None`, found without finishing the
+/// table once every alignment already costs more than `max`: a search through thousands of
+/// candidates only cares about the near ones.
+pub fn distance_ignore_case_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max && a.is_ascii() && b.is_ascii() {
+        return None;
+    }
     if a.is_ascii() && b.is_ascii() {
-        return osa(a.as_bytes(), b.as_bytes(), |x, y| x.eq_ignore_ascii_case(y));
+        return osa(
+            a.as_bytes(),
+            b.as_bytes(),
+            |x, y| x.eq_ignore_ascii_case(y),
+            max,
+        );
     }
     let lower = |s: &str| {
         s.chars()
             .map(|c| c.to_ascii_lowercase())
             .collect::<Vec<_>>()
     };
-    osa(&lower(a), &lower(b), |x, y| x == y)
+    osa(&lower(a), &lower(b), |x, y| x == y, max)
 }
 
-fn osa<T: Copy>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool) -> usize {
+/// Optimal-string-alignment distance, or `None` as soon as it must exceed `max`.
+///
+/// A row's smallest value never decreases from one row to the next (a transposition costs at
+/// least what the diagonal step before it did), so once a whole row is above `max` the answer
+/// is too.
+fn osa<T: Copy>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool, max: usize) -> Option<usize> {
     let width = b.len() + 1;
     // Three rolling rows (the transposition step looks two rows back), on the stack for the
     // short names this is used on.
@@ -90,6 +110,7 @@ fn osa<T: Copy>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool) -> usize {
     }
     for i in 1..=a.len() {
         rows[cur] = i;
+        let mut row_min = i;
         for j in 1..=b.len() {
             let cost = usize::from(!same(&a[i - 1], &b[j - 1]));
             let mut v = (rows[prev + j] + 1)
@@ -99,15 +120,56 @@ fn osa<T: Copy>(a: &[T], b: &[T], same: impl Fn(&T, &T) -> bool) -> usize {
                 v = v.min(rows[two_back + j - 2] + 1);
             }
             rows[cur + j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
         }
         (two_back, prev, cur) = (prev, cur, two_back);
     }
-    rows[prev + b.len()]
+    Some(rows[prev + b.len()]).filter(|d| *d <= max)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Stopping early never changes a distance within the bound, and never lets a farther
+    /// one through.
+    #[test]
+    fn bounded_distance_agrees_with_the_full_table() {
+        let words = [
+            "GetObject",
+            "getobjekt",
+            "PutObject",
+            "GetObjectAcl",
+            "ListBucket",
+            "ListBuckets",
+            "DescribeInstances",
+            "DescribeInstance",
+            "ssm",
+            "sms",
+            "",
+            "a",
+            "ab",
+            "ba",
+            "SendMessageBatch",
+            "SendMessage",
+            "tGeObject",
+        ];
+        let mut within = 0;
+        for a in words {
+            for b in words {
+                let full = distance_ignore_case(a, b);
+                for max in 0..6 {
+                    let bounded = distance_ignore_case_within(a, b, max);
+                    assert_eq!(bounded, Some(full).filter(|d| *d <= max), "{a} {b} {max}");
+                    within += usize::from(bounded.is_some());
+                }
+            }
+        }
+        assert!(within > 50);
+    }
 
     #[test]
     fn distance_counts_transpositions_as_one_edit() {
