@@ -660,12 +660,17 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
         }
     }
     let service = catalog.service(&arn.service.literal()?)?;
-    let formats: Vec<&str> = service
+    let formats: Vec<(&str, &[Tok])> = service
         .resource_types()
         .iter()
-        .flat_map(|rt| rt.arn_formats.iter().copied())
+        .flat_map(|rt| {
+            rt.arn_formats
+                .iter()
+                .copied()
+                .zip(rt.format_tokens().iter().map(|t| &**t))
+        })
         .collect();
-    if formats.is_empty() || formats.iter().any(|f| arn_matches_format(&arn.toks, f)) {
+    if formats.is_empty() || formats.iter().any(|(_, f)| intersects(&arn.toks, f)) {
         return None;
     }
     // A region or account the service does not take: dropping it makes the ARN fit. (Symbols
@@ -682,7 +687,7 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
         if field.is_empty() {
             continue;
         }
-        if let Some(format) = formats.iter().find(|f| arn_matches_format(&toks, f)) {
+        if let Some((format, _)) = formats.iter().find(|(_, f)| intersects(&toks, f)) {
             let span = if what == "region or account" {
                 arn.region.span.cover(arn.account.span)
             } else {
@@ -733,22 +738,64 @@ pub fn arn_matches_format(resource: &[Tok], format: &str) -> bool {
 
 /// Whether two token patterns share at least one string. Breadth-first over pairs of positions,
 /// so the cost is bounded by the product of the lengths.
+///
+/// Every resource of every statement is compared with many formats, so two things keep it
+/// cheap: literal characters both patterns start (or end) with are compared directly and cut
+/// off first (most formats of a service already differ there), and the search reuses
+/// per-thread buffers instead of allocating.
 pub fn intersects(a: &[Tok], b: &[Tok]) -> bool {
+    let (mut a, mut b) = (a, b);
+    while let ([Tok::Char(c), a_rest @ ..], [Tok::Char(d), b_rest @ ..]) = (a, b) {
+        if !c.eq_ignore_ascii_case(d) {
+            return false;
+        }
+        (a, b) = (a_rest, b_rest);
+    }
+    while let ([a_rest @ .., Tok::Char(c)], [b_rest @ .., Tok::Char(d)]) = (a, b) {
+        if !c.eq_ignore_ascii_case(d) {
+            return false;
+        }
+        (a, b) = (a_rest, b_rest);
+    }
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> =
+            const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    }
+    SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let (seen, stack) = &mut *scratch;
+            search(a, b, seen, stack)
+        }
+        // Only reachable if `search` ever called back into `intersects`.
+        Err(_) => search(a, b, &mut Vec::new(), &mut Vec::new()),
+    })
+}
+
+/// The search's visited bit set and work stack, kept between calls.
+type Scratch = (Vec<u64>, Vec<(u32, u32)>);
+
+fn search(a: &[Tok], b: &[Tok], seen: &mut Vec<u64>, stack: &mut Vec<(u32, u32)>) -> bool {
     let width = b.len() + 1;
-    let mut seen = vec![false; (a.len() + 1) * width];
-    let mut stack = vec![(0usize, 0usize)];
+    let cells = (a.len() + 1) * width;
+    seen.clear();
+    seen.resize(cells.div_ceil(64), 0);
+    stack.clear();
+    stack.push((0, 0));
+    let is_seen = |seen: &[u64], slot: usize| seen[slot / 64] & (1 << (slot % 64)) != 0;
     while let Some((i, j)) = stack.pop() {
+        let (i, j) = (i as usize, j as usize);
         let slot = i * width + j;
-        if seen[slot] {
+        if is_seen(seen, slot) {
             continue;
         }
-        seen[slot] = true;
+        seen[slot / 64] |= 1 << (slot % 64);
         if i == a.len() && j == b.len() {
             return true;
         }
         let mut push = |i: usize, j: usize| {
-            if i <= a.len() && j <= b.len() && !seen[i * width + j] {
-                stack.push((i, j));
+            if i <= a.len() && j <= b.len() && !is_seen(seen, i * width + j) {
+                // Lengths are token counts of one policy string (bounded by the input cap).
+                stack.push((i as u32, j as u32));
             }
         };
         let (x, y) = (a.get(i).copied(), b.get(j).copied());
@@ -795,6 +842,50 @@ mod tests {
             ResourceArn::Arn(a) => arn_matches_format(&a.toks, format),
             other => panic!("{resource}: {other:?}"),
         }
+    }
+
+    /// The cut-off literal heads and tails change how fast `intersects` answers, never what:
+    /// compare it with the plain search on many small random patterns.
+    #[test]
+    fn trimming_literal_ends_keeps_the_answer() {
+        const ALPHABET: [Tok; 9] = [
+            Tok::Char('a'),
+            Tok::Char('A'),
+            Tok::Char('b'),
+            Tok::Char(':'),
+            Tok::Char('/'),
+            Tok::STAR,
+            Tok::QUESTION,
+            Tok::SEGMENT,
+            Tok::PATH,
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        let (mut agree_true, mut agree_false) = (0, 0);
+        for _ in 0..20_000 {
+            let mut pattern = || -> Vec<Tok> {
+                let len = next(7);
+                (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect()
+            };
+            let (a, b) = (pattern(), pattern());
+            let plain = search(&a, &b, &mut Vec::new(), &mut Vec::new());
+            assert_eq!(intersects(&a, &b), plain, "{a:?} vs {b:?}");
+            if plain {
+                agree_true += 1;
+            } else {
+                agree_false += 1;
+            }
+        }
+        // Both answers were exercised, many times.
+        assert!(
+            agree_true > 1000 && agree_false > 1000,
+            "{agree_true} {agree_false}"
+        );
     }
 
     const BUCKET: &str = "arn:${Partition}:s3:::${BucketName}";

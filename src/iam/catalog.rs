@@ -134,6 +134,22 @@ pub struct ResourceType {
     /// Usually one; empty when no source documents the format.
     pub arn_formats: Vec<&'static str>,
     condition_keys: Vec<u16>,
+    /// `arn_formats` as matching tokens, built on first use.
+    compiled: std::sync::OnceLock<Vec<Box<[super::arn::Tok]>>>,
+}
+
+impl ResourceType {
+    /// Each of [`ResourceType::arn_formats`] as tokens for [`super::arn::intersects`], in the
+    /// same order. Compiled once per process: every statement of every file compares against
+    /// the same formats.
+    pub fn format_tokens(&self) -> &[Box<[super::arn::Tok]>] {
+        self.compiled.get_or_init(|| {
+            self.arn_formats
+                .iter()
+                .map(|f| super::arn::format_tokens(f).into_boxed_slice())
+                .collect()
+        })
+    }
 }
 
 /// An action as stored; use [`ActionRef`] (which knows its service) to read it.
@@ -661,6 +677,7 @@ fn parse_record(service: &mut ServiceBody, line: &'static str) -> Result<(), Str
                 origin,
                 arn_formats: arns.split('|').filter(|a| !a.is_empty()).collect(),
                 condition_keys,
+                compiled: std::sync::OnceLock::new(),
             });
         }
         "A" => {

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::arn::{format_tokens, intersects, ResourceArn, Tok};
+use super::arn::{intersects, ResourceArn, Tok};
 use super::catalog::{ActionRef, ResourceType};
 
 /// A statement's resource as the scope check sees it.
@@ -59,7 +59,6 @@ pub enum Gap {
 #[derive(Default)]
 pub struct Scope {
     resources: Vec<ScopedResource>,
-    formats: HashMap<&'static str, Vec<Tok>>,
     fits: HashMap<(usize, &'static str), bool>,
 }
 
@@ -81,18 +80,14 @@ impl Scope {
         !self.resources.is_empty() && self.resources.iter().all(|r| r.arn.is_known())
     }
 
-    fn format_fits(&mut self, resource: usize, format: &'static str) -> bool {
+    /// Whether resource `resource` can match `rt`'s format number `index`.
+    fn format_fits(&mut self, resource: usize, rt: &'static ResourceType, index: usize) -> bool {
+        let format = rt.arn_formats[index];
         if let Some(&fits) = self.fits.get(&(resource, format)) {
             return fits;
         }
         let fits = match self.resources.get(resource).map(|r| &r.arn) {
-            Some(ResourceArn::Arn(arn)) => {
-                let tokens = self
-                    .formats
-                    .entry(format)
-                    .or_insert_with(|| format_tokens(format));
-                intersects(&arn.toks, tokens)
-            }
+            Some(ResourceArn::Arn(arn)) => intersects(&arn.toks, &rt.format_tokens()[index]),
             _ => true,
         };
         self.fits.insert((resource, format), fits);
@@ -101,7 +96,8 @@ impl Scope {
 
     fn type_fits(&mut self, resource: usize, rt: &'static ResourceType) -> bool {
         // A resource type without a documented format cannot be ruled out.
-        rt.arn_formats.is_empty() || rt.arn_formats.iter().any(|f| self.format_fits(resource, f))
+        rt.arn_formats.is_empty()
+            || (0..rt.arn_formats.len()).any(|i| self.format_fits(resource, rt, i))
     }
 
     /// Whether some resource of the statement can be a resource the action applies to.
@@ -138,8 +134,8 @@ impl Scope {
             for rt in &types {
                 for &format in &rt.arn_formats {
                     for other in siblings {
-                        for &other_format in &other.arn_formats {
-                            if extends(other_format, format) && self.format_fits(i, other_format) {
+                        for (k, &other_format) in other.arn_formats.iter().enumerate() {
+                            if extends(other_format, format) && self.format_fits(i, other, k) {
                                 return Gap::Parent {
                                     resource_type: rt.name,
                                     resource: i,
@@ -147,7 +143,7 @@ impl Scope {
                                     child_format: other_format,
                                 };
                             }
-                            if extends(format, other_format) && self.format_fits(i, other_format) {
+                            if extends(format, other_format) && self.format_fits(i, other, k) {
                                 return Gap::Child {
                                     resource_type: rt.name,
                                     resource: i,
