@@ -12,7 +12,7 @@ use nom::sequence::separated_pair;
 use nom::{IResult, Parser};
 
 use super::catalog::{ActionRef, Catalog, Service};
-use crate::suggest::distance_ignore_case;
+use crate::suggest::{distance_ignore_case, distance_ignore_case_within};
 
 /// A parsed action pattern. Borrows the policy text it was parsed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,10 +130,11 @@ impl<'a> ActionPattern<'a> {
 
     /// Every catalogue action the pattern covers. A literal service is found by binary search
     /// and the literal head of the name (before the first wildcard) narrows the actions scanned.
-    pub fn expand<'c>(&self, catalog: &'c Catalog) -> impl Iterator<Item = ActionRef<'c>> + 'c
-    where
-        'a: 'c,
-    {
+    /// The actions borrow only the catalogue, so they may outlive the pattern once collected.
+    pub fn expand<'c>(
+        &self,
+        catalog: &'c Catalog,
+    ) -> impl Iterator<Item = ActionRef<'c>> + use<'a, 'c> {
         let (service_glob, name_glob) = (self.service, self.name);
         let services: Vec<&'c Service> = if self.service_has_wildcard() {
             catalog
@@ -315,12 +316,20 @@ fn closest_action<'c>(
     name: &str,
     tolerance: usize,
 ) -> Option<(usize, ActionRef<'c>)> {
-    service
-        .actions()
-        .filter(|a| a.name().len().abs_diff(name.len()) <= tolerance)
-        .map(|a| (distance_ignore_case(a.name(), name), a))
-        .filter(|&(d, _)| d <= tolerance)
-        .min_by_key(|&(d, _)| d)
+    // The first closest action wins; once one is found, only closer ones are worth finishing.
+    let mut best: Option<(usize, ActionRef<'c>)> = None;
+    for action in service.actions() {
+        let bound = best
+            .as_ref()
+            .map_or(tolerance, |(d, _)| d.saturating_sub(1));
+        if best.as_ref().is_some_and(|(d, _)| *d == 0) {
+            break;
+        }
+        if let Some(d) = distance_ignore_case_within(action.name(), name, bound) {
+            best = Some((d, action));
+        }
+    }
+    best
 }
 
 #[cfg(test)]

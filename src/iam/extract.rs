@@ -759,23 +759,25 @@ fn action_item<'a>(node: &'a Node, conditional: bool, source: &str) -> ActionIte
     } else {
         None
     };
-    ActionItem {
+    ActionItem::new(
         node,
-        span: whole_value_span(node, source),
+        whole_value_span(node, source),
         text,
-        pattern: text.map(ActionPattern::parse),
+        text.map(ActionPattern::parse),
         conditional,
-    }
+    )
 }
 
 fn values<'a>(value: &'a Node, source: &str) -> Vec<Item<'a>> {
     conditional_items(value)
         .into_iter()
-        .map(|(node, conditional)| Item {
-            node,
-            span: item_span(node, source),
-            value: string_template(node, source),
-            conditional,
+        .map(|(node, conditional)| {
+            Item::new(
+                node,
+                item_span(node, source),
+                string_template(node, source),
+                conditional,
+            )
         })
         .collect()
 }
@@ -800,12 +802,12 @@ fn principal_block<'a>(element: Element<'a>, source: &str) -> PrincipalBlock<'a>
             continue;
         }
         if alt.as_scalar().is_some() && alt.tag.is_none() {
-            block.wildcard = Some(Item {
-                node: alt,
-                span: item_span(alt, source),
-                value: string_template(alt, source),
-                conditional: !std::ptr::eq(alt, element.value),
-            });
+            block.wildcard = Some(Item::new(
+                alt,
+                item_span(alt, source),
+                string_template(alt, source),
+                !std::ptr::eq(alt, element.value),
+            ));
             continue;
         }
         if intrinsic(alt).is_some() {

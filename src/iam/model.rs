@@ -6,9 +6,14 @@
 //! pattern. Conditional values (`Fn::If`) are expanded into every branch's items and
 //! `AWS::NoValue` branches are dropped, so rules see each value the deployed policy may hold.
 
+use std::sync::OnceLock;
+
 use super::action::{ActionPattern, PatternError};
+use super::arn::{parse_resource, validate, ArnProblem, ResourceArn};
+use super::catalog::{ActionRef, Service};
+use super::Catalog;
 use crate::source::Span;
-use crate::template::StringTemplate;
+use crate::template::{StringTemplate, Template};
 use crate::yaml::{Entry, Node};
 
 /// Who the policy is about, which decides the elements it must and must not have.
@@ -108,7 +113,7 @@ impl<'a> Element<'a> {
 }
 
 /// One value of a list-valued element (`Action`, a condition's values, a principal's ARNs).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Item<'a> {
     pub node: &'a Node,
     /// The value's own bytes (inside quotes when the quoted text equals the value).
@@ -116,17 +121,62 @@ pub struct Item<'a> {
     pub value: StringTemplate<'a>,
     /// Read from one branch of an `Fn::If`.
     pub conditional: bool,
+    /// The value read as a resource ARN, worked out on first use by [`Item::resource`]: several
+    /// rules ask the same of every `Resource` item.
+    pub resource: OnceLock<ParsedResource>,
 }
 
-impl Item<'_> {
+/// A `Resource` item read as an ARN, with what is wrong with its literal fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedResource {
+    pub arn: ResourceArn,
+    /// For an [`ResourceArn::Arn`]: why it is invalid (see [`crate::iam::arn::validate`]).
+    pub problem: Option<ArnProblem>,
+}
+
+/// Items are equal by what was written; the cached reading does not count.
+impl PartialEq for Item<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+            && self.span == other.span
+            && self.value == other.value
+            && self.conditional == other.conditional
+    }
+}
+
+impl<'a> Item<'a> {
+    pub fn new(node: &'a Node, span: Span, value: StringTemplate<'a>, conditional: bool) -> Self {
+        Item {
+            node,
+            span,
+            value,
+            conditional,
+            resource: OnceLock::new(),
+        }
+    }
+
     /// The value when it is fully literal.
     pub fn literal(&self) -> Option<String> {
         self.value.literal()
     }
+
+    /// The value read as a resource ARN and validated against the active catalogue, once.
+    /// `template` must be the template the item was read from (it resolves `!GetAtt X.Arn`);
+    /// every caller passes the file's own, so the cached answer is the same for all.
+    pub fn resource(&self, template: Option<&Template<'_>>) -> &ParsedResource {
+        self.resource.get_or_init(|| {
+            let arn = parse_resource(&self.value, template);
+            let problem = match &arn {
+                ResourceArn::Arn(parsed) => validate(parsed, Catalog::active()),
+                _ => None,
+            };
+            ParsedResource { arn, problem }
+        })
+    }
 }
 
 /// An `Action`/`NotAction` item.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ActionItem<'a> {
     pub node: &'a Node,
     pub span: Span,
@@ -135,15 +185,89 @@ pub struct ActionItem<'a> {
     /// `None` when the value is computed (`!Ref ActionParam`, `!Sub "s3:${Verb}"`).
     pub pattern: Option<Result<ActionPattern<'a>, PatternError>>,
     pub conditional: bool,
+    /// The pattern looked up in the active catalogue, on first use: most IAM rules ask.
+    lookup: OnceLock<Lookup>,
+}
+
+#[derive(Clone, Debug)]
+struct Lookup {
+    service: Option<&'static Service>,
+    actions: Vec<ActionRef<'static>>,
+}
+
+/// Items are equal by what was written; the cached lookup does not count.
+impl PartialEq for ActionItem<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+            && self.span == other.span
+            && self.text == other.text
+            && self.pattern == other.pattern
+            && self.conditional == other.conditional
+    }
 }
 
 impl<'a> ActionItem<'a> {
+    pub fn new(
+        node: &'a Node,
+        span: Span,
+        text: Option<&'a str>,
+        pattern: Option<Result<ActionPattern<'a>, PatternError>>,
+        conditional: bool,
+    ) -> Self {
+        ActionItem {
+            node,
+            span,
+            text,
+            pattern,
+            conditional,
+            lookup: OnceLock::new(),
+        }
+    }
+
     /// The parsed pattern, if the item is a literal, well-formed action.
     pub fn valid(&self) -> Option<&ActionPattern<'a>> {
         match &self.pattern {
             Some(Ok(p)) => Some(p),
             _ => None,
         }
+    }
+
+    fn lookup(&self) -> &Lookup {
+        self.lookup.get_or_init(|| match self.valid() {
+            Some(pattern) => {
+                let catalog = Catalog::active();
+                Lookup {
+                    service: (!pattern.service_has_wildcard())
+                        .then(|| catalog.service(pattern.service()))
+                        .flatten(),
+                    actions: expand(catalog, pattern),
+                }
+            }
+            None => Lookup {
+                service: None,
+                actions: Vec::new(),
+            },
+        })
+    }
+
+    /// The catalogue service the pattern's prefix names: `None` for a prefix with wildcards,
+    /// an unknown one, or an item that is no well-formed pattern.
+    pub fn service(&self) -> Option<&'static Service> {
+        self.lookup().service
+    }
+
+    /// Every catalogue action the pattern covers, in catalogue order (worked out once).
+    pub fn actions(&self) -> &[ActionRef<'static>] {
+        &self.lookup().actions
+    }
+}
+
+/// Every catalogue action `pattern` covers.
+fn expand(catalog: &'static Catalog, pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
+    match pattern.resolve(catalog) {
+        Some(action) => vec![action],
+        None if !pattern.has_wildcard() => Vec::new(),
+        None => pattern.expand(catalog).collect(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! For each principal: which purposes it has (declared or inferred), and which of their
 //! required actions it does not grant on the resource each needs.
 
-use crate::iam::arn::{intersects, parse_resource, ResourceArn, Tok};
+use crate::iam::arn::{intersects, ResourceArn, Tok};
 use crate::iam::scope::{Gap, Scope, ScopedResource};
 use crate::iam::{ActionPattern, ActionRef, Catalog, Policy, Statement};
 use crate::template::{intrinsic, string_template, AttributeRef, Call, Template};
@@ -547,7 +547,7 @@ impl<'p, 'a> Grants<'p, 'a> {
                 let resources = s
                     .resources()
                     .iter()
-                    .map(|item| parse_resource(&item.value, template))
+                    .map(|item| item.resource(template).arn.clone())
                     .collect();
                 (s, resources)
             })

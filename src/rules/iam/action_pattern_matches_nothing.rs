@@ -46,7 +46,7 @@ impl Rule for ActionPatternMatchesNothing {
                 continue;
             }
             // A literal prefix that names no service is `unknown-service`'s finding.
-            if !pattern.service_has_wildcard() && catalog.service(pattern.service()).is_none() {
+            if !pattern.service_has_wildcard() && item.service().is_none() {
                 continue;
             }
             if pattern.expand(catalog).next().is_some() {

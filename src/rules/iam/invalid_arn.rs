@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::arn::{parse_resource, validate, ResourceArn};
-use crate::iam::Catalog;
+use crate::iam::arn::ResourceArn;
 use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::template::StringPart;
 
 declare_rule! {
     /// ## What it does
@@ -46,27 +46,22 @@ impl Rule for InvalidArn {
     }
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::active();
         for policy in ctx.policies() {
             for statement in &policy.statements {
                 let lists = [&statement.resource, &statement.not_resource];
                 for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
                     // API Gateway resource policies abbreviate their own ARNs this way.
-                    if item
-                        .value
-                        .to_string()
-                        .to_ascii_lowercase()
-                        .starts_with("execute-api:")
+                    if matches!(item.value.parts.first(), Some(StringPart::Literal { text, .. })
+                        if text.get(..12).is_some_and(|h| h.eq_ignore_ascii_case("execute-api:")))
                     {
                         continue;
                     }
-                    let problem = match parse_resource(&item.value, ctx.template) {
-                        ResourceArn::Malformed(p) => p,
-                        ResourceArn::Arn(arn) => match validate(&arn, catalog) {
-                            Some(p) => p,
-                            None => continue,
-                        },
-                        ResourceArn::Star | ResourceArn::Unknown => continue,
+                    let parsed = item.resource(ctx.template);
+                    let problem = match (&parsed.arn, &parsed.problem) {
+                        (ResourceArn::Malformed(p), _) | (ResourceArn::Arn(_), Some(p)) => {
+                            p.clone()
+                        }
+                        _ => continue,
                     };
                     let span = if problem.span.is_empty() {
                         item.span

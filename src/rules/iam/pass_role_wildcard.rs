@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::arn::{parse_resource, ResourceArn, Tok};
+use crate::iam::arn::{ResourceArn, Tok};
 use crate::iam::PolicyKind;
 use crate::rules::iam::support::{means_allow, patterns, value_span};
 use crate::rules::{FileContext, Rule, RuleMeta};
@@ -60,28 +60,23 @@ impl Rule for PassRoleWildcard {
                 {
                     continue;
                 }
-                let Some(every_role) =
-                    statement.resources().iter().find(|item| {
-                        match parse_resource(&item.value, ctx.template) {
-                            ResourceArn::Star => true,
-                            ResourceArn::Arn(arn) => {
-                                let service = arn.service.literal();
-                                let resource = arn.resource.literal();
-                                service.as_deref() == Some("iam")
-                                    && (arn.resource.toks == [Tok::STAR]
-                                        || resource.is_none()
-                                            && arn.resource.toks.len() == 6
-                                            && arn.resource.toks[..5]
-                                                == "role/"
-                                                    .chars()
-                                                    .map(Tok::Char)
-                                                    .collect::<Vec<_>>()
-                                            && arn.resource.toks[5] == Tok::STAR)
-                            }
-                            _ => false,
+                let Some(every_role) = statement.resources().iter().find(|item| {
+                    match &item.resource(ctx.template).arn {
+                        ResourceArn::Star => true,
+                        ResourceArn::Arn(arn) => {
+                            let service = arn.service.literal();
+                            let resource = arn.resource.literal();
+                            service.as_deref() == Some("iam")
+                                && (arn.resource.toks == [Tok::STAR]
+                                    || resource.is_none()
+                                        && arn.resource.toks.len() == 6
+                                        && arn.resource.toks[..5]
+                                            == "role/".chars().map(Tok::Char).collect::<Vec<_>>()
+                                        && arn.resource.toks[5] == Tok::STAR)
                         }
-                    })
-                else {
+                        _ => false,
+                    }
+                }) else {
                     continue;
                 };
                 for (item, pattern) in patterns(statement) {

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
 use crate::iam::ActionRef;
 use crate::rules::iam::support::{
-    as_yaml, by_familiarity, expand, means_allow, name_some, patterns, scoped_resources, value_span,
+    as_yaml, by_familiarity, means_allow, name_some, patterns, scoped_resources, value_span,
 };
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::source::Span;
@@ -91,7 +91,7 @@ impl Rule for ResourceScopeMismatch {
                 let mut groups: BTreeMap<String, Group> = BTreeMap::new();
                 for (item, pattern) in patterns(statement) {
                     let wildcard = pattern.has_wildcard();
-                    for action in expand(pattern) {
+                    for &action in item.actions() {
                         if scope.fits(&action) {
                             continue;
                         }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{AccessLevel, Catalog, PolicyKind, Statement};
+use crate::iam::{AccessLevel, PolicyKind, Statement};
 use crate::rules::iam::support::{means_allow, patterns};
 use crate::rules::{FileContext, Rule, RuleMeta};
 
@@ -46,7 +46,6 @@ impl Rule for ServiceWildcardAction {
     }
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        let catalog = Catalog::active();
         for policy in ctx.policies() {
             for statement in &policy.statements {
                 if !means_allow(statement) || delegates_to_own_account(policy.kind, statement) {
@@ -56,7 +55,7 @@ impl Rule for ServiceWildcardAction {
                     if pattern.name() != "*" || pattern.service_has_wildcard() {
                         continue;
                     }
-                    let Some(service) = catalog.service(pattern.service()) else {
+                    let Some(service) = item.service() else {
                         continue;
                     };
                     let count = service.actions().len();

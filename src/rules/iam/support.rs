@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use crate::iam::action::glob_matches;
-use crate::iam::arn::{parse_resource, validate, ResourceArn};
+use crate::iam::arn::ResourceArn;
 use crate::iam::scope::ScopedResource;
-use crate::iam::{ActionItem, ActionPattern, ActionRef, Catalog, Item, Statement};
+use crate::iam::{ActionItem, ActionPattern, ActionRef, Item, Statement};
 use crate::rules::FileContext;
 use crate::source::Span;
 
@@ -27,13 +27,12 @@ pub fn scoped_resources<'s, 'a>(
     items
         .iter()
         .map(|item| {
-            let mut arn = parse_resource(&item.value, ctx.template);
+            let parsed = item.resource(ctx.template);
             // An ARN `invalid-arn` reports is not judged again here.
-            if let ResourceArn::Arn(parsed) = &arn {
-                if let Some(problem) = validate(parsed, Catalog::active()) {
-                    arn = ResourceArn::Malformed(problem);
-                }
-            }
+            let arn = match &parsed.problem {
+                Some(problem) => ResourceArn::Malformed(problem.clone()),
+                None => parsed.arn.clone(),
+            };
             let resource = ScopedResource {
                 arn,
                 text: item.value.to_string(),
@@ -52,35 +51,6 @@ pub fn patterns<'s, 'a>(
         .actions()
         .iter()
         .filter_map(|item| item.valid().map(|p| (item, p)))
-}
-
-/// Every catalogue action a pattern covers.
-pub fn expand(pattern: &ActionPattern<'_>) -> Vec<ActionRef<'static>> {
-    let catalog: &'static Catalog = Catalog::active();
-    if !pattern.has_wildcard() {
-        return catalog
-            .action(pattern.service(), pattern.name())
-            .into_iter()
-            .collect();
-    }
-    let (service, name) = (pattern.service(), pattern.name());
-    let services: Vec<_> = if pattern.service_has_wildcard() {
-        catalog
-            .services()
-            .iter()
-            .filter(|s| glob_matches(service, s.prefix))
-            .collect()
-    } else {
-        catalog.service(service).into_iter().collect()
-    };
-    // Actions are sorted by name: the literal head narrows the search before globbing, as
-    // `ActionPattern::expand` does.
-    let head = &name[..name.find(['*', '?']).unwrap_or(name.len())];
-    services
-        .into_iter()
-        .flat_map(|s| s.actions_with_prefix(head))
-        .filter(|a| glob_matches(name, a.name()))
-        .collect()
 }
 
 /// Every well-formed action pattern of the file: the `Action` and `NotAction` items of every

@@ -53,10 +53,10 @@ impl Rule for UnknownAction {
                 continue;
             }
             // An unknown prefix is `unknown-service`'s finding.
-            let Some(service) = catalog.service(pattern.service()) else {
+            let Some(service) = item.service() else {
                 continue;
             };
-            if service.action(pattern.name()).is_some() {
+            if !item.actions().is_empty() {
                 continue;
             }
             if UNDOCUMENTED.iter().any(|u| {

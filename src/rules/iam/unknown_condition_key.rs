@@ -62,8 +62,7 @@ impl Rule for UnknownConditionKey {
                     continue;
                 };
                 let services: Vec<&Service> = patterns(statement)
-                    .filter(|(_, p)| !p.service_has_wildcard())
-                    .filter_map(|(_, p)| catalog.service(p.service()))
+                    .filter_map(|(i, _)| i.service())
                     .collect();
                 for operator in &condition.operators {
                     for entry in &operator.entries {

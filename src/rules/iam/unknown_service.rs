@@ -41,7 +41,7 @@ impl Rule for UnknownService {
         let catalog = Catalog::active();
         for (item, pattern) in action_patterns(ctx) {
             let service = pattern.service();
-            if pattern.service_has_wildcard() || catalog.service(service).is_some() {
+            if pattern.service_has_wildcard() || item.service().is_some() {
                 continue;
             }
             let help = if let Some(action) = (!pattern.has_wildcard())

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{AccessLevel, ActionRef, PolicyKind};
 use crate::rules::iam::support::{
-    by_familiarity, expand, granted_on_star_by_design, means_allow, name_some, patterns,
+    by_familiarity, granted_on_star_by_design, means_allow, name_some, patterns,
 };
 use crate::rules::{FileContext, Rule, RuleMeta};
 
@@ -74,7 +74,7 @@ impl Rule for WildcardResource {
                         continue;
                     }
                     let before = flagged.len();
-                    for action in expand(pattern) {
+                    for &action in item.actions() {
                         if scoped_write(&action) && !flagged.contains(&action) {
                             flagged.push(action);
                         }
