@@ -68,8 +68,13 @@ const WALKED: &[&str] = &[
 ];
 
 impl<'a> Template<'a> {
-    /// Every reference in the template, in source order within each section.
-    pub fn references(&self) -> Vec<Reference<'a>> {
+    /// Every reference in the template, in source order within each section (walked once,
+    /// on first use).
+    pub fn references(&self) -> &[Reference<'a>] {
+        self.references.get_or_init(|| self.walk_references())
+    }
+
+    fn walk_references(&self) -> Vec<Reference<'a>> {
         let mut w = Walker {
             out: Vec::new(),
             scope: Vec::new(),
@@ -322,7 +327,7 @@ mod tests {
 
     fn names(t: &Template<'_>) -> Vec<(RefKind, String)> {
         t.references()
-            .into_iter()
+            .iter()
             .map(|r| (r.kind, r.name.to_string()))
             .collect()
     }

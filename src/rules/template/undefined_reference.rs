@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule, RuleMeta};
@@ -63,7 +65,7 @@ impl Rule for UndefinedReference {
         let names = Names::of(template);
         let source = ctx.source.text.as_str();
         for reference in template.references() {
-            if let Some(d) = names.check(&reference, source) {
+            if let Some(d) = names.check(reference, source) {
                 out.push(d);
             }
         }
@@ -81,6 +83,10 @@ struct Names<'a> {
     /// Logical IDs of `AWS::Serverless::*` resources, when the SAM transform is used: the
     /// resources it generates are named after them.
     sam_resources: Option<Vec<&'a str>>,
+    /// `parameters` and `resources` as sets: a large template checks thousands of references
+    /// against thousands of names.
+    parameter_set: HashSet<&'a str>,
+    resource_set: HashSet<&'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -100,6 +106,8 @@ impl<'a> Names<'a> {
                     .map(|r| r.logical_id)
                     .collect()
             }),
+            parameter_set: HashSet::new(),
+            resource_set: HashSet::new(),
         };
         // SAM creates resources under names given as `…LogicalId` properties (such as an event's
         // `DeadLetterConfig.QueueLogicalId`).
@@ -139,11 +147,13 @@ impl<'a> Names<'a> {
                 into.extend(entry.key.as_str());
             }
         }
+        n.parameter_set = n.parameters.iter().copied().collect();
+        n.resource_set = n.resources.iter().copied().collect();
         n
     }
 
     fn is_resource(&self, name: &str) -> bool {
-        self.resources.contains(&name)
+        self.resource_set.contains(name)
             || self
                 .resource_patterns
                 .iter()
@@ -162,7 +172,7 @@ impl<'a> Names<'a> {
         }
         let base = name.split('.').next().unwrap_or(name);
         sam.iter().any(|r| base.starts_with(r))
-            || (name.contains('.') && self.resources.contains(&base))
+            || (name.contains('.') && self.resource_set.contains(base))
     }
 
     fn check(&self, r: &Reference<'_>, source: &str) -> Option<Diagnostic> {
@@ -175,7 +185,7 @@ impl<'a> Names<'a> {
                     }
                     (PSEUDO_PARAMETERS.to_vec(), "pseudo parameter")
                 } else {
-                    if self.parameters.contains(&name) || self.is_resource(name) {
+                    if self.parameter_set.contains(name) || self.is_resource(name) {
                         return None;
                     }
                     let mut c = self.parameters.clone();

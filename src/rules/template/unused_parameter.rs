@@ -69,14 +69,15 @@ impl Rule for UnusedParameter {
             .map(|p| p.name)
             .chain(template.resources.iter().map(|r| r.logical_id))
             .collect();
-        for r in &references {
+        let is_defined: HashSet<&str> = defined.iter().copied().collect();
+        for r in references {
             if !matches!(r.kind, RefKind::Ref | RefKind::SubName) {
                 continue;
             }
             used.insert(r.name);
             // A misspelt use (`${Bukcet}`) is undefined-reference's finding, and its "did you
             // mean" names this parameter: one mistake, one diagnostic.
-            if !defined.contains(&r.name) && !r.name.starts_with("AWS::") {
+            if !is_defined.contains(r.name) && !r.name.starts_with("AWS::") {
                 if let Some(meant) = closest(r.name, defined.iter().copied()) {
                     used.insert(meant);
                 }
