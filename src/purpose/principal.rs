@@ -6,6 +6,7 @@ use crate::iam::{managed_policy, AttachTarget, ManagedPolicy, Policy, PolicyKind
 use crate::source::Span;
 use crate::template::{alternatives, intrinsic, is_no_value, string_template, Call, Template};
 use crate::yaml::Node;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrincipalKind {
@@ -57,6 +58,28 @@ pub fn principals<'p, 'a>(
         }
         return out;
     };
+    // Who each policy belongs to and is attached to, looked up per resource below: a large
+    // template has thousands of each, so no scanning every policy for every resource.
+    let mut attached: HashMap<&str, Vec<&'p Policy<'a>>> = HashMap::new();
+    let mut by_owner: HashMap<&str, Vec<&'p Policy<'a>>> = HashMap::new();
+    for p in policies {
+        if let Some(owner) = p.owner {
+            by_owner.entry(owner.logical_id).or_default().push(p);
+        }
+        if p.kind != PolicyKind::Identity {
+            continue;
+        }
+        for (i, a) in p.attached_to.iter().enumerate() {
+            if let AttachTarget::Resource(id) = a.target {
+                let first = !p.attached_to[..i]
+                    .iter()
+                    .any(|b| b.target == AttachTarget::Resource(id));
+                if first {
+                    attached.entry(id).or_default().push(p);
+                }
+            }
+        }
+    }
     for resource in &template.resources {
         let Some(kind) = IDENTITY_TYPES
             .iter()
@@ -70,15 +93,7 @@ pub fn principals<'p, 'a>(
             kind,
             logical_id: Some(id),
             key: Some(resource.key),
-            policies: policies
-                .iter()
-                .filter(|p| {
-                    p.kind == PolicyKind::Identity
-                        && p.attached_to
-                            .iter()
-                            .any(|a| a.target == AttachTarget::Resource(id))
-                })
-                .collect(),
+            policies: attached.get(id).cloned().unwrap_or_default(),
             managed: Vec::new(),
             opaque: false,
             partial: false,
@@ -87,11 +102,11 @@ pub fn principals<'p, 'a>(
         };
         if let Some(arns) = resource.property("ManagedPolicyArns") {
             for item in items(arns) {
-                attach_arn(template, policies, item, source, &mut principal);
+                attach_arn(template, &by_owner, item, source, &mut principal);
             }
         }
         if kind == PrincipalKind::Role {
-            principal.trusted_services = Some(trusted_services(policies, id));
+            principal.trusted_services = Some(trusted_services(owned(&by_owner, id)));
         }
         let from_policies: Vec<&'a Node> = principal
             .policies
@@ -106,17 +121,17 @@ pub fn principals<'p, 'a>(
         }
         out.push(principal);
     }
+    // Owners of the policies some principal above already holds.
+    let held: HashSet<&str> = out
+        .iter()
+        .flat_map(|pr: &Principal<'p, 'a>| &pr.policies)
+        .filter_map(|q| q.owner.map(|o| o.logical_id))
+        .collect();
     for p in policies.iter().filter(|p| p.kind == PolicyKind::Identity) {
         let in_template = p.attached_to.iter().any(|a| {
             matches!(a.target, AttachTarget::Resource(id) if template.resource(id).is_some_and(|r| IDENTITY_TYPES.iter().any(|(t, _)| r.type_ == Some(*t))))
         });
-        let by_arn = p.owner.is_some_and(|o| {
-            out.iter().any(|pr: &Principal<'p, 'a>| {
-                pr.policies
-                    .iter()
-                    .any(|q| q.owner.is_some_and(|qo| qo.logical_id == o.logical_id))
-            })
-        });
+        let by_arn = p.owner.is_some_and(|o| held.contains(o.logical_id));
         // SAM functions get a generated role with policy templates this program cannot see.
         let sam = p
             .attached_to
@@ -168,7 +183,7 @@ fn items(value: &Node) -> Vec<&Node> {
 /// something this program cannot see.
 fn attach_arn<'p, 'a>(
     template: &Template<'a>,
-    policies: &'p [Policy<'a>],
+    by_owner: &HashMap<&str, Vec<&'p Policy<'a>>>,
     item: &'a Node,
     source: &str,
     principal: &mut Principal<'p, 'a>,
@@ -178,10 +193,7 @@ fn attach_arn<'p, 'a>(
             .resource(name.text)
             .is_some_and(|r| r.type_ == Some("AWS::IAM::ManagedPolicy"))
         {
-            for p in policies
-                .iter()
-                .filter(|p| p.owner.is_some_and(|o| o.logical_id == name.text))
-            {
+            for &p in owned(by_owner, name.text) {
                 if !principal.policies.iter().any(|q| std::ptr::eq(*q, p)) {
                     principal.policies.push(p);
                 }
@@ -204,12 +216,18 @@ fn aws_managed_name(arn: &str) -> Option<&str> {
 }
 
 /// The `Service` principals the role's trust policy names.
-fn trusted_services(policies: &[Policy<'_>], role: &str) -> Vec<String> {
+/// The policies whose owner is the resource `id`, in source order.
+fn owned<'m, 'p, 'a>(
+    by_owner: &'m HashMap<&str, Vec<&'p Policy<'a>>>,
+    id: &str,
+) -> &'m [&'p Policy<'a>] {
+    by_owner.get(id).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// `owned` are the policies of the role's own resource.
+fn trusted_services(owned: &[&Policy<'_>]) -> Vec<String> {
     let mut out = Vec::new();
-    for p in policies
-        .iter()
-        .filter(|p| p.kind == PolicyKind::Trust && p.owner.is_some_and(|o| o.logical_id == role))
-    {
+    for p in owned.iter().filter(|p| p.kind == PolicyKind::Trust) {
         for s in &p.statements {
             for e in s.principal.iter().flat_map(|b| &b.entries) {
                 if e.kind == "Service" {
