@@ -510,10 +510,10 @@ fn relocate(node: &mut Node, base: Option<usize>, fallback: Span, sub: bool, dep
         tag.span = to_file(tag.span);
     }
     if sub && node.tag.is_none() && node.as_str().is_some_and(|s| s.contains("${")) {
-        node.tag = Some(Tag {
+        node.tag = Some(Box::new(Tag {
             text: "!Sub".to_string(),
             span: node.span,
-        });
+        }));
     }
     if depth > 512 {
         return;

@@ -72,10 +72,10 @@ pub(crate) mod testing {
     }
 
     pub fn tagged(tag: &str, mut node: Node) -> Node {
-        node.tag = Some(Tag {
+        node.tag = Some(Box::new(Tag {
             text: tag.to_string(),
             span: Span::default(),
-        });
+        }));
         node
     }
 

@@ -61,8 +61,10 @@ pub enum NodeKind {
 pub struct Node {
     /// Bytes of the node's content (for a scalar: the token including quotes).
     pub span: Span,
-    pub tag: Option<Tag>,
-    pub anchor: Option<Anchor>,
+    /// Boxed, as are anchors: most nodes have neither, and a smaller node is cheaper to build
+    /// and move (a 1 MB template has hundreds of thousands).
+    pub tag: Option<Box<Tag>>,
+    pub anchor: Option<Box<Anchor>>,
     pub kind: NodeKind,
 }
 

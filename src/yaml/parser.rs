@@ -83,8 +83,8 @@ struct Frame {
     items: Items,
     start: usize,
     flow: bool,
-    tag: Option<Tag>,
-    anchor: Option<Anchor>,
+    tag: Option<Box<Tag>>,
+    anchor: Option<Box<Anchor>>,
     /// End of the last child, which is where a block collection ends (its end event sits at the
     /// start of whatever follows, after blank lines and comments).
     content_end: usize,
@@ -148,10 +148,10 @@ impl<'t> Builder<'t> {
         let span = range(gspan, self.text);
         match event {
             Event::Anchor(_, name) => {
-                let anchor = Some(Anchor {
+                let anchor = Some(Box::new(Anchor {
                     name: name.into_owned(),
                     span,
-                });
+                }));
                 match (&mut self.held, self.stack.last_mut()) {
                     (Some(node), _) => node.anchor = anchor,
                     (None, Some(frame)) => frame.anchor = anchor,
@@ -274,7 +274,7 @@ impl<'t> Builder<'t> {
         };
         Node {
             span,
-            tag,
+            tag: tag.map(Box::new),
             anchor: None,
             kind: NodeKind::Scalar(Scalar { value, style }),
         }
@@ -344,7 +344,7 @@ impl<'t> Builder<'t> {
             items,
             start: span.start,
             flow,
-            tag,
+            tag: tag.map(Box::new),
             anchor: None,
             content_end: span.end,
         });
