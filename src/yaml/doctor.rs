@@ -87,6 +87,14 @@ pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
             .collect();
         findings.push(ctx.misplaced_finding(m, edits));
     }
+    if let Some(stop) = layout.stopped_at {
+        // The rest of the file was not examined: no repair can be trusted.
+        findings.extend(ctx.stopped_finding(stop));
+        return DoctorReport {
+            findings,
+            repair: None,
+        };
+    }
     let repair = (!findings.is_empty()).then_some(Repair {
         text: rewrite.text,
         map: rewrite.map,
@@ -218,6 +226,27 @@ impl Ctx<'_> {
             });
         }
         Some(d)
+    }
+
+    /// Where the doctor gave up after [`structure::MAX_MISPLACED`] misplaced lines.
+    fn stopped_finding(&self, line: usize) -> Option<Diagnostic> {
+        let l = self.lines.get(line)?;
+        let span = l.first().map_or(Span::new(l.ws_end, l.end), |n| n.span);
+        Some(
+            Diagnostic::new(
+                &InconsistentIndentation::META,
+                span,
+                format!(
+                    "stopped checking indentation here, after {} misplaced lines",
+                    structure::MAX_MISPLACED
+                ),
+            )
+            .with_help(
+                "a file with this many misplaced lines was most likely re-indented by a tool; \
+                 fix the lines reported above (or restore the file's indentation) and run again \
+                 to check the rest",
+            ),
+        )
     }
 
     fn misplaced_finding(&self, m: &Misplaced, edits: Vec<Edit>) -> Diagnostic {

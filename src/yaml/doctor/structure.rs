@@ -8,6 +8,20 @@ use super::lines::{Context, Line, Node, NodeKind, Value};
 /// How many structural lines a tentative placement is tried against before it is judged.
 const LOOKAHEAD: usize = 48;
 
+/// The doctor's work budget. Each misplaced line costs a lookahead and a finding, so after this
+/// many it stops (a file this broken is not one indentation slip) and says so; the rest of the
+/// file is left to the next run.
+pub(crate) const MAX_MISPLACED: usize = 1000;
+
+/// Members a block remembers (the most recent), for telling duplicates and CloudFormation
+/// domains apart. Real blocks are far smaller; the bound keeps each lookahead's copy of the
+/// open blocks small on hostile input with hundreds of thousands of siblings.
+const MEMBERS_KEPT: usize = 256;
+
+/// Siblings a finding keeps for its message and label (nearest last): enough for every key of
+/// a policy statement.
+const SIBLINGS_KEPT: usize = 12;
+
 /// An open block mapping (`Key`) or sequence (`Dash`) and what it holds so far.
 #[derive(Clone, Debug)]
 pub(crate) struct Frame {
@@ -43,6 +57,8 @@ pub(crate) struct Layout {
     pub shift: Vec<isize>,
     /// For each structural line, the node that owns the block its first node sits in.
     pub parent: Vec<Option<Node>>,
+    /// The line where the doctor stopped after [`MAX_MISPLACED`] misplaced lines.
+    pub stopped_at: Option<usize>,
 }
 
 #[derive(Clone, Default)]
@@ -59,9 +75,14 @@ pub(crate) fn rebuild(lines: &[Line]) -> Layout {
         misplaced: Vec::new(),
         shift: vec![0; lines.len()],
         parent: vec![None; lines.len()],
+        stopped_at: None,
     };
     let mut sim = Sim::default();
     for i in 0..lines.len() {
+        if layout.misplaced.len() >= MAX_MISPLACED {
+            layout.stopped_at = Some(i);
+            break;
+        }
         sim.step(lines, i, Some(&mut layout));
     }
     layout
@@ -144,7 +165,8 @@ impl Sim {
                     from_col: first.col,
                     to_col,
                     region_end: end,
-                    siblings: frame.members.clone(),
+                    siblings: frame.members[frame.members.len().saturating_sub(SIBLINGS_KEPT)..]
+                        .to_vec(),
                     owner: frame.owner.clone(),
                     domain: domain_of(&first.name, frame.members.iter().map(|m| m.name.as_str())),
                 });
@@ -219,6 +241,9 @@ impl Sim {
     fn attach(&mut self, k: usize, node: &Node) {
         self.stack.truncate(k + 1);
         if let Some(frame) = self.stack.last_mut() {
+            if frame.members.len() >= 2 * MEMBERS_KEPT {
+                frame.members.drain(..MEMBERS_KEPT);
+            }
             frame.members.push(node.clone());
         }
     }
