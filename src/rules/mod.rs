@@ -189,6 +189,7 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &template::UndefinedReference,
         &template::UnusedParameter,
         &template::InvalidTemplateSection,
+        &template::InvalidSubVariable,
         // iam: policy structure
         &iam::InvalidEffect,
         &iam::InvalidPolicyVersion,

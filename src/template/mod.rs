@@ -18,7 +18,7 @@ pub use intrinsic::{
     alternatives, intrinsic, is_no_value, AttributeRef, Call, Form, Function, Intrinsic, NameRef,
 };
 pub use model::{Named, Output, Parameter, Resource, Section, Template, SECTIONS};
-pub use refs::{RefKind, Reference};
+pub use refs::{is_valid_sub_variable, RefKind, Reference, SubProblem};
 pub use strtemplate::{string_template, StringPart, StringTemplate};
 
 /// Pseudo parameters every template can `Ref`.

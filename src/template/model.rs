@@ -136,7 +136,7 @@ pub struct Template<'a> {
     /// answer walks the whole document.
     unknown_content: std::sync::OnceLock<bool>,
     /// [`Template::references`], walked once.
-    pub(crate) references: std::sync::OnceLock<Vec<super::refs::Reference<'a>>>,
+    pub(crate) references: std::sync::OnceLock<super::refs::Walked<'a>>,
     /// Logical ID → index of its first definition in `resources`, built on first lookup: a
     /// large template has thousands of resources and its policies name them thousands of times.
     resource_index: std::sync::OnceLock<std::collections::HashMap<&'a str, usize>>,

@@ -7,7 +7,7 @@ use super::intrinsic::{
 };
 use super::model::Template;
 use super::spans::value_span;
-use super::sub::{parse_sub, SubPart, SubVariable};
+use super::sub::{parse_sub_skipping_empty, SubPart, SubVariable};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind};
 use std::ops::Range;
@@ -67,16 +67,61 @@ const WALKED: &[&str] = &[
     "Hooks",
 ];
 
+/// A `${…}` of an evaluated Sub string that CloudFormation rejects.
+#[derive(Clone, Debug)]
+pub struct SubProblem<'a> {
+    /// The scalar holding the Sub string.
+    pub node: &'a Node,
+    /// The whole `${…}`, as a range of the string's value.
+    pub range: Range<usize>,
+    /// The name as written (empty for `${}`).
+    pub name: &'a str,
+}
+
+impl SubProblem<'_> {
+    pub fn span(&self, source: &str) -> Span {
+        value_span(self.node, self.range.clone(), source)
+    }
+}
+
+/// Whether CloudFormation accepts `name` as a Sub variable: letters, digits, `_`, `.` and `:`
+/// (its error for anything else says so: "variable names in Fn::Sub syntax must contain only
+/// alphanumeric characters, underscores, periods, and colons").
+pub fn is_valid_sub_variable(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':'))
+}
+
+/// What one walk of the template finds.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Walked<'a> {
+    references: Vec<Reference<'a>>,
+    sub_problems: Vec<SubProblem<'a>>,
+}
+
 impl<'a> Template<'a> {
     /// Every reference in the template, in source order within each section (walked once,
     /// on first use).
     pub fn references(&self) -> &[Reference<'a>] {
+        &self.walked().references
+    }
+
+    /// Every `${…}` of an evaluated Sub string whose name CloudFormation rejects (`${}`,
+    /// `${HOME:-/root}`); these are not among [`Template::references`].
+    pub fn sub_problems(&self) -> &[SubProblem<'a>] {
+        &self.walked().sub_problems
+    }
+
+    fn walked(&self) -> &Walked<'a> {
         self.references.get_or_init(|| self.walk_references())
     }
 
-    fn walk_references(&self) -> Vec<Reference<'a>> {
+    fn walk_references(&self) -> Walked<'a> {
         let mut w = Walker {
             out: Vec::new(),
+            sub_problems: Vec::new(),
             scope: Vec::new(),
             section: "",
             in_conditions: false,
@@ -93,7 +138,10 @@ impl<'a> Template<'a> {
                 _ => w.walk(section.value, 0),
             }
         }
-        w.out
+        Walked {
+            references: w.out,
+            sub_problems: w.sub_problems,
+        }
     }
 }
 
@@ -102,6 +150,7 @@ const MAX_DEPTH: usize = 200;
 
 struct Walker<'a> {
     out: Vec<Reference<'a>>,
+    sub_problems: Vec<SubProblem<'a>>,
     /// Names bound locally: a Sub's variable map keys, `Fn::ForEach` identifiers.
     scope: Vec<&'a str>,
     section: &'a str,
@@ -277,14 +326,30 @@ impl<'a> Walker<'a> {
             return;
         };
         // A malformed string is a different problem; its well-formed prefix is not worth
-        // reporting on its own.
-        let Ok(parts) = parse_sub(text) else {
+        // reporting on its own. An empty `${}` is skipped (and recorded); an unclosed `${` is
+        // left alone, as what CloudFormation makes of one is not documented.
+        let Ok((parts, empty)) = parse_sub_skipping_empty(text) else {
             return;
         };
+        for range in empty {
+            self.sub_problems.push(SubProblem {
+                node: template,
+                range,
+                name: "",
+            });
+        }
         for part in parts {
             let SubPart::Variable { name, range, .. } = part else {
                 continue;
             };
+            if !is_valid_sub_variable(name) {
+                self.sub_problems.push(SubProblem {
+                    node: template,
+                    range,
+                    name,
+                });
+                continue;
+            }
             let (kind, target, attribute) = match SubVariable::classify(name) {
                 SubVariable::Pseudo(n) | SubVariable::Name(n) => (RefKind::SubName, n, None),
                 SubVariable::Attribute {

@@ -107,6 +107,57 @@ pub fn parse_sub(input: &str) -> Result<Vec<SubPart<'_>>, SubError> {
     Ok(parts)
 }
 
+/// [`parse_sub`], except that each empty `${}` is skipped (its range returned) and reading goes
+/// on after it, so one `${}` does not hide the variables of the rest of the string.
+pub fn parse_sub_skipping_empty(
+    input: &str,
+) -> Result<(Vec<SubPart<'_>>, Vec<Range<usize>>), SubError> {
+    let mut parts = Vec::new();
+    let mut empty = Vec::new();
+    let mut base = 0;
+    loop {
+        match parse_sub(&input[base..]) {
+            Ok(rest) => {
+                parts.extend(rest.into_iter().map(|p| shifted(p, base)));
+                return Ok((parts, empty));
+            }
+            Err(e) if input[base + e.offset..].starts_with("${}") => {
+                let at = base + e.offset;
+                if let Ok(head) = parse_sub(&input[base..at]) {
+                    parts.extend(head.into_iter().map(|p| shifted(p, base)));
+                }
+                empty.push(at..at + 3);
+                base = at + 3;
+            }
+            Err(e) => {
+                return Err(SubError {
+                    offset: base + e.offset,
+                    message: e.message,
+                })
+            }
+        }
+    }
+}
+
+fn shifted(part: SubPart<'_>, by: usize) -> SubPart<'_> {
+    let shift = |r: Range<usize>| r.start + by..r.end + by;
+    match part {
+        SubPart::Literal { text, range } => SubPart::Literal {
+            text,
+            range: shift(range),
+        },
+        SubPart::Variable {
+            name,
+            range,
+            name_range,
+        } => SubPart::Variable {
+            name,
+            range: shift(range),
+            name_range: shift(name_range),
+        },
+    }
+}
+
 fn push_literal(parts: &mut Vec<SubPart<'_>>, text: String, range: Range<usize>) {
     if let Some(SubPart::Literal {
         text: prev,
@@ -152,6 +203,29 @@ fn text_run(input: &str) -> IResult<&str, &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_variables_are_skipped_and_the_rest_still_read() {
+        let text = "a${}b${Env}${}${AWS::Region}";
+        let (parts, empty) = parse_sub_skipping_empty(text).unwrap();
+        assert_eq!(empty, vec![1..4, 11..14]);
+        let vars: Vec<(&str, std::ops::Range<usize>)> = parts
+            .iter()
+            .filter_map(|p| match p {
+                SubPart::Variable { name, range, .. } => Some((*name, range.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(vars, vec![("Env", 5..11), ("AWS::Region", 14..28)]);
+        for (name, range) in vars {
+            assert_eq!(&text[range], format!("${{{name}}}"));
+        }
+        // Other malformations still fail, at their offset in the whole string.
+        assert_eq!(
+            parse_sub_skipping_empty("x${}y${open").unwrap_err().offset,
+            5
+        );
+    }
 
     fn lit(text: &str, range: Range<usize>) -> SubPart<'static> {
         SubPart::Literal {
