@@ -115,6 +115,18 @@ impl<'a> FileContext<'a> {
         self
     }
 
+    /// Whether the file is written in JSON (by its extension, or a document that opens with
+    /// `{`): help texts then show JSON, not YAML.
+    pub fn is_json(&self) -> bool {
+        self.source
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            || self
+                .document
+                .and_then(|d| d.root.as_ref())
+                .is_some_and(|root| self.source.text[root.span.start..].starts_with('{'))
+    }
+
     /// This rule's options from the configuration, if any.
     pub fn options_of(&self, rule: &str) -> Option<&'a serde_json::Value> {
         self.rule_options?.get(rule)

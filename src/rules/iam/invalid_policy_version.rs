@@ -1,6 +1,7 @@
 use super::edits::{literal, replace_value, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::rules::iam::support::key_value;
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -58,10 +59,10 @@ impl Rule for InvalidPolicyVersion {
                 value_span(version.value, ctx.source),
                 format!("`{text}` is not a policy language version"),
             )
-            .with_help(
-                "write `Version: \"2012-10-17\"` (the current policy language; the only other \
-                 one is `2008-10-17`)",
-            );
+            .with_help(format!(
+                "write `{}` (the current policy language; the only other one is `2008-10-17`)",
+                key_value("Version", "\"2012-10-17\"", ctx.is_json())
+            ));
             if let Some(fix) = replace_value(
                 version.value,
                 ctx.source,

@@ -2,6 +2,7 @@ use super::edits::{literal, replace_value, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::PolicyKind;
+use crate::rules::iam::support::key_value;
 use crate::rules::{FileContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -74,7 +75,15 @@ impl Rule for InvalidSid {
                 if fixed.is_empty() {
                     d = d.with_help("use ASCII letters and digits only, or remove the Sid");
                 } else {
-                    d = d.with_help(format!("write `Sid: {fixed}`"));
+                    let value = if ctx.is_json() {
+                        format!("\"{fixed}\"")
+                    } else {
+                        fixed.clone()
+                    };
+                    d = d.with_help(format!(
+                        "write `{}`",
+                        key_value("Sid", &value, ctx.is_json())
+                    ));
                     if let Some(fix) = replace_value(
                         sid.value,
                         ctx.source,

@@ -39,34 +39,46 @@ declare_rule! {
 }
 
 impl MissingPolicyElement {
-    fn statement(policy: &Policy<'_>, st: &Statement<'_>, out: &mut Vec<Diagnostic>) {
+    fn statement(policy: &Policy<'_>, st: &Statement<'_>, json: bool, out: &mut Vec<Diagnostic>) {
         if st.node.as_mapping().is_none() || crate::template::intrinsic(st.node).is_some() {
             return;
         }
         let has = |name: &str| st.entry(name).is_some();
-        let mut missing: Vec<(&str, &str)> = Vec::new();
+        let mut missing: Vec<(&str, String)> = Vec::new();
         if !has("Effect") {
-            missing.push(("`Effect`", "add `Effect: Allow` or `Effect: Deny`"));
+            let (allow, deny) = if json {
+                ("\"Effect\": \"Allow\"", "\"Effect\": \"Deny\"")
+            } else {
+                ("Effect: Allow", "Effect: Deny")
+            };
+            missing.push(("`Effect`", format!("add `{allow}` or `{deny}`")));
         }
         if !has("Action") && !has("NotAction") {
             missing.push((
                 "`Action`",
-                "add `Action` with the actions the statement covers",
+                "add `Action` with the actions the statement covers".to_string(),
             ));
         }
         match policy.kind {
             PolicyKind::Identity if !has("Resource") && !has("NotResource") => missing.push((
                 "`Resource`",
                 "add `Resource` with the ARNs the actions apply to (`\"*\"` only for actions \
-                 that take no resource)",
+                 that take no resource)"
+                    .to_string(),
             )),
             PolicyKind::Resource | PolicyKind::Trust
                 if !has("Principal") && !has("NotPrincipal") =>
             {
+                let example = if json {
+                    "\"Principal\": {\"Service\": \"lambda.amazonaws.com\"}"
+                } else {
+                    "Principal: {Service: lambda.amazonaws.com}"
+                };
                 missing.push((
                     "`Principal`",
-                    "add `Principal` naming who the statement applies to, e.g. \
-                     `Principal: {Service: lambda.amazonaws.com}`",
+                    format!(
+                        "add `Principal` naming who the statement applies to, e.g. `{example}`"
+                    ),
                 ))
             }
             _ => {}
@@ -124,7 +136,7 @@ impl Rule for MissingPolicyElement {
                 continue;
             }
             for st in &policy.statements {
-                Self::statement(policy, st, out);
+                Self::statement(policy, st, ctx.is_json(), out);
             }
         }
     }

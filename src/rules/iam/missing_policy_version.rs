@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::iam::support::key_value;
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::yaml::ast::{Node, NodeKind};
 
@@ -56,6 +57,7 @@ impl Rule for MissingPolicyVersion {
                 continue;
             };
             let span = super::edits::value_span(statement.key, ctx.source);
+            let version = key_value("Version", "\"2012-10-17\"", ctx.is_json());
             let diagnostic = match first_policy_variable(policy.node) {
                 Some(variable) => Diagnostic::new(
                     &Self::META,
@@ -66,7 +68,7 @@ impl Rule for MissingPolicyVersion {
                         policy.describe()
                     ),
                 )
-                .with_help("add `Version: \"2012-10-17\"` next to `Statement`"),
+                .with_help(format!("add `{version}` next to `Statement`")),
                 None => Diagnostic::new(
                     &Self::META,
                     span,
@@ -75,11 +77,11 @@ impl Rule for MissingPolicyVersion {
                         policy.describe()
                     ),
                 )
-                .with_help(
-                    "add `Version: \"2012-10-17\"` next to `Statement`; this document grants \
-                     the same under both, but policy variables such as `${aws:username}` only \
-                     work with 2012-10-17",
-                )
+                .with_help(format!(
+                    "add `{version}` next to `Statement`; this document grants the same under \
+                     both, but policy variables such as `${{aws:username}}` only work with \
+                     2012-10-17"
+                ))
                 .with_severity(Severity::Info),
             };
             out.push(diagnostic);

@@ -5,7 +5,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
 use crate::iam::ActionRef;
 use crate::rules::iam::support::{
-    as_yaml, by_familiarity, means_allow, name_some, patterns, scoped_resources, value_span,
+    as_written, by_familiarity, means_allow, name_some, patterns, scoped_resources, value_span,
 };
 use crate::rules::{FileContext, Rule, RuleMeta};
 use crate::source::Span;
@@ -120,7 +120,7 @@ impl Rule for ResourceScopeMismatch {
                     }
                 }
                 for group in groups.into_values() {
-                    out.push(diagnostic(group, &resources, &scope));
+                    out.push(diagnostic(group, &resources, &scope, ctx.is_json()));
                 }
             }
         }
@@ -167,6 +167,7 @@ fn diagnostic(
     mut group: Group,
     resources: &[(&crate::iam::Item<'_>, crate::iam::scope::ScopedResource)],
     scope: &Scope,
+    json: bool,
 ) -> Diagnostic {
     let meta = &ResourceScopeMismatch::META;
     by_familiarity(&mut group.actions);
@@ -220,7 +221,10 @@ fn diagnostic(
                 )
             };
             let help = match parent_text(res, format, child_format) {
-                Some(parent) => format!("add `{}` to Resource", as_yaml(&parent, r.symbolic)),
+                Some(parent) => format!(
+                    "add `{}` to Resource",
+                    as_written(&parent, r.symbolic, json)
+                ),
                 None => format!("add the {resource_type} ARN (`{format}`) to Resource"),
             };
             (
@@ -255,7 +259,9 @@ fn diagnostic(
                 )
             };
             let help = match suggestion {
-                Some(child) => format!("add `{}` to Resource", as_yaml(&child, r.symbolic)),
+                Some(child) => {
+                    format!("add `{}` to Resource", as_written(&child, r.symbolic, json))
+                }
                 None => format!(
                     "add {} {resource_type} ARN (`{format}`) to Resource",
                     article(resource_type)

@@ -134,12 +134,23 @@ pub fn name_some(actions: &[ActionRef<'static>], limit: usize) -> String {
         .join(", ")
 }
 
-/// An ARN as the user would write it: plain, or as a `!Sub` when it has `${…}` parts.
-pub fn as_yaml(text: &str, symbolic: bool) -> String {
-    if symbolic {
-        format!("!Sub '{text}'")
+/// An ARN as the user would write it in the file's syntax: plain, or as a `Fn::Sub` when it has
+/// `${…}` parts.
+pub fn as_written(text: &str, symbolic: bool, json: bool) -> String {
+    match (symbolic, json) {
+        (true, false) => format!("!Sub '{text}'"),
+        (false, false) => format!("'{text}'"),
+        (true, true) => format!("{{\"Fn::Sub\": \"{text}\"}}"),
+        (false, true) => format!("\"{text}\""),
+    }
+}
+
+/// `key: value` in the file's syntax (`"key": value` in JSON), for help texts.
+pub fn key_value(key: &str, value: &str, json: bool) -> String {
+    if json {
+        format!("\"{key}\": {value}")
     } else {
-        format!("'{text}'")
+        format!("{key}: {value}")
     }
 }
 
