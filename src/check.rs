@@ -29,13 +29,26 @@ pub struct Settings {
 pub struct FileReport {
     pub source: SourceFile,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's suppressions, kept for the findings of the cross-file pass.
+    pub suppressions: Suppressions,
+}
+
+impl FileReport {
+    /// A report with no suppressions to carry (a file that is not a template, a test).
+    pub fn new(source: SourceFile, diagnostics: Vec<Diagnostic>) -> Self {
+        FileReport {
+            source,
+            diagnostics,
+            suppressions: Suppressions::default(),
+        }
+    }
 }
 
 /// Check one YAML or JSON file's text as a CloudFormation template.
 pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     let mut diagnostics = Vec::new();
     let analysed = analyse(&source, settings, &mut diagnostics);
-    let suppressions = if let Some(analysed) = &analysed {
+    let mut suppressions = if let Some(analysed) = &analysed {
         let analysed_source = analysed.repaired_source.as_ref().unwrap_or(&source);
         let template = Template::from_document(&analysed.document);
         let suppressions = Suppressions::collect(
@@ -94,6 +107,7 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     FileReport {
         source,
         diagnostics,
+        suppressions,
     }
 }
 

@@ -719,6 +719,7 @@ mod tests {
         };
         let mut outcome = run::RunOutcome {
             reports: vec![FileReport {
+                suppressions: Default::default(),
                 source: SourceFile::new("t.yaml", "a: 1\n"),
                 diagnostics: vec![warning],
             }],

@@ -240,13 +240,17 @@ fn check_candidate(candidate: &Candidate, opts: &RunOptions) -> FileResult {
 /// templates at a few bytes per file instead of the whole repository in memory.
 fn without_clean_text(report: FileReport, facts: &Facts) -> FileReport {
     // A file with policy names defined or referenced may still get a cross-file finding.
-    if !report.diagnostics.is_empty() || !facts.is_empty() {
+    // So may a file that suppresses a cross-file rule (the suppression is judged then).
+    if !report.diagnostics.is_empty()
+        || !facts.is_empty()
+        || report.suppressions.names_cross_file_rule()
+    {
         return report;
     }
-    FileReport {
-        source: SourceFile::new(report.source.path, String::new()),
-        diagnostics: report.diagnostics,
-    }
+    FileReport::new(
+        SourceFile::new(report.source.path, String::new()),
+        report.diagnostics,
+    )
 }
 
 /// Check one file, turning a panic inside the pipeline into a problem for that file so that

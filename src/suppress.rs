@@ -13,9 +13,17 @@ use crate::rules::{self, Selection};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::Template;
 use crate::yaml::{Document, Node, NodeKind};
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const MARKER: &str = "cfn-policy-lint:";
+
+/// Rules whose findings come from the cross-file pass, after every file is checked: their
+/// suppressions are applied and judged then ([`Suppressions::apply_cross_file`]).
+pub const CROSS_FILE_RULES: &[&str] = &[
+    "policy-name-mismatch",
+    "duplicate-policy-name",
+    "unknown-aws-managed-policy",
+];
 
 /// What a suppression covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +44,9 @@ pub struct RuleRef {
     pub span: Span,
     /// The rule's name when the written one names a rule (by name or code).
     pub rule: Option<&'static str>,
-    used: Cell<bool>,
+    /// Set when it suppresses a finding (atomic so that reports can be shared read-only
+    /// between threads).
+    used: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -56,6 +66,8 @@ struct Malformed {
 pub struct Suppressions {
     directives: Vec<Directive>,
     malformed: Vec<Malformed>,
+    /// Whether every rule ran on the file (it parsed), as [`Suppressions::apply`] was told.
+    rules_ran: bool,
 }
 
 impl Suppressions {
@@ -128,12 +140,13 @@ impl Suppressions {
     /// enabled. `rules_ran` is false when the file did not parse, so that only the rules that
     /// still run then (syntax and indentation) can make a suppression look unused.
     pub fn apply(
-        &self,
+        &mut self,
         source: &SourceFile,
         selection: &Selection,
         rules_ran: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
+        self.rules_ran = rules_ran;
         if self.is_empty() {
             return;
         }
@@ -173,11 +186,61 @@ impl Suppressions {
                     diagnostics.push(d);
                     continue;
                 };
+                // Cross-file rules have not run yet: judged in `apply_cross_file`.
                 let judged = directive.scope != Scope::File
                     && (rules_ran || EARLY.contains(&rule))
+                    && !CROSS_FILE_RULES.contains(&rule)
                     && selection.is_enabled_name(rule);
-                if judged && !r.used.get() {
+                if judged && !r.used.load(Ordering::Relaxed) {
                     diagnostics.push(
+                        Diagnostic::new(
+                            &UnusedSuppression::META,
+                            r.span,
+                            format!("suppression of `{rule}` matched no finding"),
+                        )
+                        .with_help(format!("remove `{}` from the suppression", r.written)),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Whether a suppression names a rule of the cross-file pass (the file must then be kept
+    /// until that pass has run).
+    pub fn names_cross_file_rule(&self) -> bool {
+        self.directives
+            .iter()
+            .flat_map(|d| &d.rules)
+            .any(|r| r.rule.is_some_and(|rule| CROSS_FILE_RULES.contains(&rule)))
+    }
+
+    /// The cross-file pass's findings for this file: drop the suppressed ones, then report the
+    /// suppressions of cross-file rules that matched none (when `unused-suppression` is on).
+    pub fn apply_cross_file(
+        &self,
+        source: &SourceFile,
+        selection: &Selection,
+        found: &mut Vec<Diagnostic>,
+    ) {
+        if self.directives.is_empty() {
+            return;
+        }
+        found.retain(|d| !self.suppresses(source, d));
+        if !self.rules_ran
+            || !selection.is_enabled(&UnusedSuppression::META)
+            || self
+                .file_wide_rules()
+                .contains(&UnusedSuppression::META.name)
+        {
+            return;
+        }
+        for directive in self.directives.iter().filter(|d| d.scope != Scope::File) {
+            for r in &directive.rules {
+                let Some(rule) = r.rule.filter(|rule| CROSS_FILE_RULES.contains(rule)) else {
+                    continue;
+                };
+                if selection.is_enabled_name(rule) && !r.used.load(Ordering::Relaxed) {
+                    found.push(
                         Diagnostic::new(
                             &UnusedSuppression::META,
                             r.span,
@@ -204,7 +267,7 @@ impl Suppressions {
             }
             for r in &directive.rules {
                 if r.rule == Some(d.rule) {
-                    r.used.set(true);
+                    r.used.store(true, Ordering::Relaxed);
                     hit = true;
                 }
             }
@@ -283,7 +346,7 @@ fn rule_ref(written: String, span: Span) -> RuleRef {
         written,
         span,
         rule,
-        used: Cell::new(false),
+        used: AtomicBool::new(false),
     }
 }
 

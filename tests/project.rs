@@ -195,3 +195,69 @@ fn pcluster_corpus_only_reports_the_nonexistent_cloudwatch_policy() {
         "{seen:?}"
     );
 }
+
+/// Comment suppressions reach the findings of the cross-file pass, in templates and in the
+/// shell scripts and cluster configurations the pass reads; a suppression of a cross-file rule
+/// that matches nothing is reported once the pass has run, and never before.
+#[test]
+fn comment_suppressions_reach_cross_file_findings() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let write = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).expect("writing a test file");
+    };
+    let policy = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/policy-name-mismatch/fail/policy.yaml"),
+    )
+    .expect("the fixture");
+    write("policy.yaml", &policy);
+    write(
+        "apply-policy.sh",
+        "#!/bin/bash\n\
+         # cfn-policy-lint: ignore[policy-name-mismatch] the old name, kept for a migration\n\
+         aws iam get-policy --policy-arn arn:aws:iam::$AWS_ACCOUNT_ID:policy/pclusterSSM\n\
+         aws iam get-policy --policy-arn arn:aws:iam::$AWS_ACCOUNT_ID:policy/pclusterSSM\n",
+    );
+    write(
+        "role.yaml",
+        "AWSTemplateFormatVersion: 2010-09-09\n\
+         Resources:\n  \
+           Role:\n    \
+             Type: AWS::IAM::Role\n    \
+             Properties:\n      \
+               AssumeRolePolicyDocument: {Version: 2012-10-17, Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      \
+               ManagedPolicyArns:\n        \
+                 - arn:aws:iam::aws:policy/CloudWatchAgentServerPolicies # cfn-policy-lint: ignore[X003]\n        \
+                 - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCores\n        \
+                 # cfn-policy-lint: ignore[duplicate-policy-name] nothing is duplicated here\n        \
+                 - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore\n",
+    );
+    let outcome = run(
+        &[dir.path().to_path_buf()],
+        &RunOptions::default(),
+        std::io::empty(),
+    );
+    assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
+    let mut found = Vec::new();
+    for report in &outcome.reports {
+        let name = Path::new(&report.source.path)
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        for d in &report.diagnostics {
+            let p = report.source.position(d.span.start);
+            found.push((name.clone(), p.line, d.rule));
+        }
+    }
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            // Line 3 is suppressed by the comment above it; line 4 is not.
+            ("apply-policy.sh".to_string(), 4, "policy-name-mismatch"),
+            // Line 8 is suppressed by its trailing comment (by code); line 9 is not.
+            ("role.yaml".to_string(), 9, "unknown-aws-managed-policy"),
+            ("role.yaml".to_string(), 10, "unused-suppression"),
+        ]
+    );
+}

@@ -208,7 +208,10 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
         }
     }
 
-    for ((report, _), new) in files.iter_mut().zip(found) {
+    for ((report, _), mut new) in files.iter_mut().zip(found) {
+        report
+            .suppressions
+            .apply_cross_file(&report.source, &settings.selection, &mut new);
         if new.is_empty() {
             continue;
         }

@@ -303,6 +303,7 @@ pub fn check_markdown(source: SourceFile, settings: &Settings) -> (FileReport, F
     check::sort(&source, &mut diagnostics);
     (
         FileReport {
+            suppressions: Default::default(),
             source,
             diagnostics,
         },

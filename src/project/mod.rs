@@ -20,6 +20,7 @@ pub mod shell;
 use crate::check::{self, FileReport, Settings};
 use crate::discover::FileKind;
 use crate::source::{OffsetMap, SourceFile, Span};
+use crate::suppress::Suppressions;
 
 pub use index::cross_file;
 pub use names::{Account, NamePattern};
@@ -115,11 +116,11 @@ pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (F
         FileKind::Markdown => markdown::check_markdown(source, settings),
         FileKind::PclusterConfig => {
             let facts = pcluster::config_facts(&source, &settings.parse);
-            (empty_report(source), facts)
+            (commented_report(source, settings), facts)
         }
         FileKind::ShellScript => {
             let facts = shell::shell_facts(&source.text);
-            (empty_report(source), facts)
+            (commented_report(source, settings), facts)
         }
         FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
             let facts = index::template_facts(&source, &settings.parse, DefinitionSource::Template);
@@ -128,9 +129,17 @@ pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (F
     }
 }
 
-fn empty_report(source: SourceFile) -> FileReport {
+/// The report of a file that only the cross-file pass judges (a cluster configuration, a shell
+/// script): no findings of its own yet, but its `#` comments may suppress the ones to come.
+fn commented_report(source: SourceFile, settings: &Settings) -> FileReport {
+    let mut suppressions = Suppressions::scan(&source);
+    let mut diagnostics = Vec::new();
+    suppressions.apply(&source, &settings.selection, true, &mut diagnostics);
+    diagnostics.retain(|d| settings.selection.is_enabled_name(d.rule));
+    check::sort(&source, &mut diagnostics);
     FileReport {
         source,
-        diagnostics: Vec::new(),
+        diagnostics,
+        suppressions,
     }
 }

@@ -262,6 +262,7 @@ T002 utf8-col
         let mut d = diag("x", "X1", Severity::Error, Span::new(0, 1), "m");
         d.after_repair = true;
         let reports = vec![FileReport {
+            suppressions: Default::default(),
             source,
             diagnostics: vec![d],
         }];
@@ -274,6 +275,7 @@ T002 utf8-col
         let text = "a: 1\nb: [";
         let source = SourceFile::new("t.yaml", text);
         let reports = vec![FileReport {
+            suppressions: Default::default(),
             source,
             diagnostics: vec![
                 diag(

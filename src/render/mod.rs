@@ -266,10 +266,12 @@ pub(crate) mod test_support {
         );
         vec![
             FileReport {
+                suppressions: Default::default(),
                 source: SourceFile::new("a/clean.yaml", "Resources: {}\n"),
                 diagnostics: vec![],
             },
             FileReport {
+                suppressions: Default::default(),
                 source,
                 diagnostics: vec![warning, error, info],
             },
