@@ -261,3 +261,41 @@ fn comment_suppressions_reach_cross_file_findings() {
         ]
     );
 }
+
+/// The corrected ARN in a help text keeps the partition the template writes.
+#[test]
+fn managed_policy_help_keeps_the_written_partition() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("role.yaml"),
+        "AWSTemplateFormatVersion: 2010-09-09\n\
+         Resources:\n  \
+           Role:\n    \
+             Type: AWS::IAM::Role\n    \
+             Properties:\n      \
+               AssumeRolePolicyDocument: {Version: 2012-10-17, Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      \
+               ManagedPolicyArns:\n        \
+                 - arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCores\n        \
+                 - arn:aws-us-gov:iam::aws:policy/service-role/AmazonSSMManagedInstanceCore\n",
+    )
+    .expect("writing a test file");
+    let outcome = run(
+        &[dir.path().to_path_buf()],
+        &RunOptions::default(),
+        std::io::empty(),
+    );
+    let helps: Vec<&str> = outcome
+        .reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .filter(|d| d.rule == "unknown-aws-managed-policy")
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "the policy's ARN is `arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCore`",
+            "the policy's ARN is `arn:aws-us-gov:iam::aws:policy/AmazonSSMManagedInstanceCore`",
+        ]
+    );
+}

@@ -228,6 +228,19 @@ fn aws_managed(
 ) -> Option<Diagnostic> {
     let name = reference.name.as_str();
     let written = format!("{path}{name}");
+    // The corrected ARN in the partition the file writes (`aws-cn`, `${AWS::Partition}`), when
+    // the ARN is spelt out on one line; otherwise the `aws` partition's.
+    let arn_as_written = |policy: &ManagedPolicy| -> String {
+        let before = &source.text[..path_and_name.start.min(source.text.len())];
+        let head = before
+            .rfind("arn:")
+            .map(|at| &before[at..])
+            .filter(|h| h.ends_with(":policy") && !h.contains(['\n', ' ', '"', '\'']));
+        match head {
+            Some(head) => format!("{head}{}{}", policy.path, policy.name),
+            None => policy.arn(),
+        }
+    };
     // A fix rewrites the bytes only where they spell the ARN's tail exactly.
     let fix_to = |right: &str| {
         (source.slice(path_and_name) == written).then(|| Fix {
@@ -251,7 +264,7 @@ fn aws_managed(
                 policy.path
             ),
         )
-        .with_help(format!("the policy's ARN is `{}`", policy.arn()));
+        .with_help(format!("the policy's ARN is `{}`", arn_as_written(policy)));
         d.fix = fix_to(&right);
         return Some(d);
     }
@@ -265,7 +278,10 @@ fn aws_managed(
             suggestion.name
         ),
     )
-    .with_help(format!("the policy's ARN is `{}`", suggestion.arn()));
+    .with_help(format!(
+        "the policy's ARN is `{}`",
+        arn_as_written(suggestion)
+    ));
     d.fix = fix_to(&right);
     if d.fix.is_some() {
         d.span = path_and_name;
