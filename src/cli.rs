@@ -470,6 +470,7 @@ fn check(
         color: env.color(args.color) && !to_file,
         quiet: args.quiet,
         width: env.columns.unwrap_or(100),
+        problems: outcome.problems.clone(),
     };
     let format: Format = args.format.into();
     let mut buffer = Vec::new();

@@ -223,3 +223,62 @@ fn statistics_count_findings_per_rule() {
     assert_eq!(v[0]["rule"], "tab-indentation");
     assert_eq!(v[0]["count"], 3);
 }
+
+/// A file the run could not check is not silently missing from CI reports: SARIF lists it as
+/// an error notification of an unsuccessful invocation (still valid against the schema), and
+/// JUnit as an errored test case.
+#[test]
+fn files_that_could_not_be_checked_are_in_sarif_and_junit() {
+    let out = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "fixtures/duplicate-key/",
+        "no-such-template.yaml",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<String> = sarif_schema()
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notes = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["level"], "error");
+    assert_eq!(
+        notes[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "no-such-template.yaml"
+    );
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    let clean = run(&["check", "--format", "sarif", "fixtures/duplicate-key/pass/"]);
+    let log: Value = serde_json::from_slice(&clean.stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert_eq!(
+        invocation["toolExecutionNotifications"],
+        Value::Array(vec![])
+    );
+
+    let out = run(&[
+        "check",
+        "--format",
+        "junit",
+        "fixtures/duplicate-key/pass/",
+        "no-such-template.yaml",
+    ]);
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        xml.contains(r#"<testsuites name="cfn-policy-lint" tests="2" failures="0" errors="1">"#),
+        "{xml}"
+    );
+    assert!(xml.contains(r#"<error type="file-problem""#), "{xml}");
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    while !matches!(
+        reader.read_event().expect("well-formed XML"),
+        quick_xml::events::Event::Eof
+    ) {}
+}

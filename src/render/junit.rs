@@ -4,6 +4,7 @@
 
 use super::{message_text, positions};
 use crate::check::FileReport;
+use crate::run::FileProblem;
 use std::io::{self, Write};
 
 /// Text safe inside an XML attribute or element: markup escaped, and characters XML 1.0 does
@@ -25,14 +26,45 @@ fn escape(text: &str) -> String {
     out
 }
 
-pub fn render(reports: &[FileReport], out: &mut impl Write) -> io::Result<()> {
-    let total: usize = reports.iter().map(|r| r.diagnostics.len().max(1)).sum();
+pub fn render(
+    reports: &[FileReport],
+    problems: &[FileProblem],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let total: usize = reports
+        .iter()
+        .map(|r| r.diagnostics.len().max(1))
+        .sum::<usize>()
+        + problems.len();
     let failures: usize = reports.iter().map(|r| r.diagnostics.len()).sum();
+    let errors = problems.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
-        r#"<testsuites name="cfn-policy-lint" tests="{total}" failures="{failures}" errors="0">"#
+        r#"<testsuites name="cfn-policy-lint" tests="{total}" failures="{failures}" errors="{errors}">"#
     )?;
+    // A file that could not be read or checked is an error (the check did not run), not a
+    // failure.
+    for problem in problems {
+        let path = escape(&problem.path);
+        writeln!(
+            out,
+            r#"  <testsuite name="{path}" tests="1" failures="0" errors="1" skipped="0">"#
+        )?;
+        writeln!(
+            out,
+            r#"    <testcase name="cfn-policy-lint" classname="{path}" file="{path}">"#
+        )?;
+        writeln!(
+            out,
+            r#"      <error type="file-problem" message="{}">{}: {}</error>"#,
+            escape(&problem.message),
+            path,
+            escape(&problem.message)
+        )?;
+        writeln!(out, "    </testcase>")?;
+        writeln!(out, "  </testsuite>")?;
+    }
     for report in reports {
         let path = escape(&report.source.path);
         let n = report.diagnostics.len();

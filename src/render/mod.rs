@@ -50,6 +50,9 @@ pub struct RenderOptions {
     pub quiet: bool,
     /// Width the human format wraps messages at.
     pub width: usize,
+    /// Files that could not be read or checked. Most formats leave them to stderr; SARIF and
+    /// JUnit record them, so that a CI report does not show a skipped file as clean.
+    pub problems: Vec<crate::run::FileProblem>,
 }
 
 impl Default for RenderOptions {
@@ -58,6 +61,7 @@ impl Default for RenderOptions {
             color: false,
             quiet: false,
             width: 100,
+            problems: Vec::new(),
         }
     }
 }
@@ -141,8 +145,8 @@ pub fn render(
         Format::Concise => concise::render(reports, out),
         Format::Json => json::render(reports, out),
         Format::Github => github::render(reports, out),
-        Format::Sarif => sarif::render(reports, out),
-        Format::Junit => junit::render(reports, out),
+        Format::Sarif => sarif::render(reports, &opts.problems, out),
+        Format::Junit => junit::render(reports, &opts.problems, out),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::baseline;
 use crate::check::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::rules::{self, RuleMeta};
+use crate::run::FileProblem;
 use crate::source::{SourceFile, Span};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -131,7 +132,7 @@ fn result(source: &SourceFile, d: &Diagnostic, fingerprint: &str) -> Value {
 }
 
 /// The whole SARIF log as a JSON value.
-pub fn log(reports: &[FileReport]) -> Value {
+pub fn log(reports: &[FileReport], problems: &[FileProblem]) -> Value {
     let rules: Vec<Value> = rules::registry()
         .iter()
         .map(|r| rule_descriptor(r.meta()))
@@ -153,19 +154,39 @@ pub fn log(reports: &[FileReport]) -> Value {
     if !homepage.is_empty() {
         driver["informationUri"] = json!(homepage);
     }
+    // Files that could not be read or checked are tool execution notifications: the run did
+    // not cover them.
+    let notifications: Vec<Value> = problems
+        .iter()
+        .map(|p| {
+            json!({
+                "level": "error",
+                "message": {"text": p.message},
+                "locations": [{"physicalLocation": {"artifactLocation": artifact_location(&p.path)}}],
+            })
+        })
+        .collect();
     json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
             "tool": {"driver": driver},
+            "invocations": [{
+                "executionSuccessful": problems.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
 }
 
-pub fn render(reports: &[FileReport], out: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(reports))?;
+pub fn render(
+    reports: &[FileReport],
+    problems: &[FileProblem],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &log(reports, problems))?;
     writeln!(out)
 }
 
@@ -176,7 +197,7 @@ mod tests {
 
     #[test]
     fn results_have_positions_levels_and_rule_indexes() {
-        let v = log(&sample());
+        let v = log(&sample(), &[]);
         let results = v["runs"][0]["results"].as_array().unwrap();
         assert_eq!(results.len(), 3);
         let tab = results
