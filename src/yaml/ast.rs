@@ -136,14 +136,23 @@ impl Node {
     }
 
     /// Depth-first visit of this node and all descendants (keys included).
-    pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Node)) {
+    ///
+    /// Generic over the visitor so that each rule's walk is compiled for its own closure: a
+    /// 1 MB template has hundreds of thousands of nodes, and several rules walk them all.
+    pub fn walk<'a, F: FnMut(&'a Node) + ?Sized>(&'a self, f: &mut F) {
         f(self);
         match &self.kind {
-            NodeKind::Sequence(items) => items.iter().for_each(|n| n.walk(f)),
-            NodeKind::Mapping(entries) => entries.iter().for_each(|e| {
-                e.key.walk(f);
-                e.value.walk(f);
-            }),
+            NodeKind::Sequence(items) => {
+                for n in items {
+                    n.walk(f);
+                }
+            }
+            NodeKind::Mapping(entries) => {
+                for e in entries {
+                    e.key.walk(f);
+                    e.value.walk(f);
+                }
+            }
             _ => {}
         }
     }
