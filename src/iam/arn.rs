@@ -85,6 +85,18 @@ impl Field {
             .collect()
     }
 
+    /// [`Field::literal`] written into `buf` (reused between calls) instead of a new string.
+    pub fn literal_in<'b>(&self, buf: &'b mut String) -> Option<&'b str> {
+        buf.clear();
+        for t in &self.toks {
+            match t {
+                Tok::Char(c) => buf.push(*c),
+                Tok::Any { .. } => return None,
+            }
+        }
+        Some(buf.as_str())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.toks.is_empty()
     }
@@ -336,8 +348,8 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
     out
 }
 
-fn push_format(toks: &mut Vec<Spanned>, format: &str, span: Span) {
-    toks.extend(format_tokens(format).into_iter().map(|t| (t, span)));
+fn push_format(toks: &mut Vec<Spanned>, format: &[Tok], span: Span) {
+    toks.extend(format.iter().map(|t| (*t, span)));
 }
 
 /// Resource types whose `Ref` or ARN attribute is an ARN: (CloudFormation type, attribute or
@@ -417,13 +429,13 @@ const REFERENCE_ARNS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-/// The catalogue ARN format of `!Ref name` (`attribute` None) or `!GetAtt name.attribute`, when
-/// `name` is a resource of a type whose ARN this linter knows.
+/// The catalogue ARN format, compiled, of `!Ref name` (`attribute` None) or
+/// `!GetAtt name.attribute`, when `name` is a resource of a type whose ARN this linter knows.
 fn reference_format(
     template: Option<&Template<'_>>,
     name: &str,
     attribute: Option<&str>,
-) -> Option<&'static str> {
+) -> Option<&'static [Tok]> {
     let resource = template?.resource(name)?;
     let type_ = resource.type_?;
     let attribute = attribute.unwrap_or("Ref");
@@ -431,7 +443,7 @@ fn reference_format(
         .iter()
         .find(|(t, a, _, _)| *t == type_ && *a == attribute)?;
     let rt = Catalog::active().service(service)?.resource_type(rt)?;
-    match rt.arn_formats.as_slice() {
+    match rt.format_tokens() {
         [format] => Some(format),
         _ => None,
     }
@@ -631,10 +643,11 @@ fn is_service_char(c: char) -> bool {
 /// Problems of an ARN's fields (the parts that are literal): unknown partition, account that is
 /// not 12 digits, region or account where the service takes none.
 pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
-    if let Some(partition) = arn.partition.literal() {
-        if !PARTITIONS.contains(&partition.as_str()) {
+    let mut buf = String::new();
+    if let Some(partition) = arn.partition.literal_in(&mut buf) {
+        if !PARTITIONS.contains(&partition) {
             let suggestion =
-                crate::suggest::closest(&partition, PARTITIONS.iter().copied()).unwrap_or("aws");
+                crate::suggest::closest(partition, PARTITIONS.iter().copied()).unwrap_or("aws");
             return Some(ArnProblem {
                 span: arn.partition.span,
                 message: format!("`{partition}` is not an AWS partition"),
@@ -644,7 +657,7 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
             });
         }
     }
-    if let Some(account) = arn.account.literal() {
+    if let Some(account) = arn.account.literal_in(&mut buf) {
         let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
         // `aws` owns AWS managed policies; some services use other fixed owners.
         if !account.is_empty()
@@ -659,7 +672,7 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
             });
         }
     }
-    let service = catalog.service(&arn.service.literal()?)?;
+    let service = catalog.service(arn.service.literal_in(&mut buf)?)?;
     let formats: Vec<(&str, &[Tok])> = service
         .resource_types()
         .iter()
