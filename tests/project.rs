@@ -196,6 +196,25 @@ fn pcluster_corpus_only_reports_the_nonexistent_cloudwatch_policy() {
     );
 }
 
+/// A template with one EC2 instance role whose `ManagedPolicyArns` list is `items` (lines
+/// after the first indented by eight spaces).
+fn role_with_managed_policies(items: &str) -> String {
+    format!(
+        "AWSTemplateFormatVersion: 2010-09-09
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: 2012-10-17
+        Statement:
+          - {{Effect: Allow, Principal: {{Service: ec2.amazonaws.com}}, Action: 'sts:AssumeRole'}}
+      ManagedPolicyArns:
+        {items}
+"
+    )
+}
+
 /// Comment suppressions reach the findings of the cross-file pass, in templates and in the
 /// shell scripts and cluster configurations the pass reads; a suppression of a cross-file rule
 /// that matches nothing is reported once the pass has run, and never before.
@@ -220,17 +239,12 @@ fn comment_suppressions_reach_cross_file_findings() {
     );
     write(
         "role.yaml",
-        "AWSTemplateFormatVersion: 2010-09-09\n\
-         Resources:\n  \
-           Role:\n    \
-             Type: AWS::IAM::Role\n    \
-             Properties:\n      \
-               AssumeRolePolicyDocument: {Version: 2012-10-17, Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      \
-               ManagedPolicyArns:\n        \
-                 - arn:aws:iam::aws:policy/CloudWatchAgentServerPolicies # cfn-policy-lint: ignore[X003]\n        \
-                 - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCores\n        \
-                 # cfn-policy-lint: ignore[duplicate-policy-name] nothing is duplicated here\n        \
-                 - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore\n",
+        &role_with_managed_policies(
+            "- arn:aws:iam::aws:policy/CloudWatchAgentServerPolicies # cfn-policy-lint: ignore[X003]
+        - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCores
+        # cfn-policy-lint: ignore[duplicate-policy-name] nothing is duplicated here
+        - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        ),
     );
     let outcome = run(
         &[dir.path().to_path_buf()],
@@ -255,9 +269,9 @@ fn comment_suppressions_reach_cross_file_findings() {
         [
             // Line 3 is suppressed by the comment above it; line 4 is not.
             ("apply-policy.sh".to_string(), 4, "policy-name-mismatch"),
-            // Line 8 is suppressed by its trailing comment (by code); line 9 is not.
-            ("role.yaml".to_string(), 9, "unknown-aws-managed-policy"),
-            ("role.yaml".to_string(), 10, "unused-suppression"),
+            // Line 11 is suppressed by its trailing comment (by code); line 12 is not.
+            ("role.yaml".to_string(), 12, "unknown-aws-managed-policy"),
+            ("role.yaml".to_string(), 13, "unused-suppression"),
         ]
     );
 }
@@ -268,15 +282,10 @@ fn managed_policy_help_keeps_the_written_partition() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(
         dir.path().join("role.yaml"),
-        "AWSTemplateFormatVersion: 2010-09-09\n\
-         Resources:\n  \
-           Role:\n    \
-             Type: AWS::IAM::Role\n    \
-             Properties:\n      \
-               AssumeRolePolicyDocument: {Version: 2012-10-17, Statement: [{Effect: Allow, Principal: {Service: ec2.amazonaws.com}, Action: 'sts:AssumeRole'}]}\n      \
-               ManagedPolicyArns:\n        \
-                 - arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCores\n        \
-                 - arn:aws-us-gov:iam::aws:policy/service-role/AmazonSSMManagedInstanceCore\n",
+        role_with_managed_policies(
+            "- arn:aws-cn:iam::aws:policy/AmazonSSMManagedInstanceCores
+        - arn:aws-us-gov:iam::aws:policy/service-role/AmazonSSMManagedInstanceCore",
+        ),
     )
     .expect("writing a test file");
     let outcome = run(

@@ -891,6 +891,17 @@ mod tests {
         }
     }
 
+    /// A deterministic pseudo-random `0..n` (xorshift), for the randomized comparisons.
+    fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// The cut-off literal heads and tails change how fast `intersects` answers, never what:
     /// compare it with the plain search on many small random patterns.
     #[test]
@@ -906,13 +917,7 @@ mod tests {
             Tok::SEGMENT,
             Tok::PATH,
         ];
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         let (mut agree_true, mut agree_false) = (0, 0);
         for _ in 0..20_000 {
             let mut pattern = || -> Vec<Tok> {
@@ -954,13 +959,7 @@ mod tests {
                 slash: true,
             },
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         let (mut split, mut agree_true) = (0, 0);
         for _ in 0..20_000 {
             let mut pattern = || -> Vec<Tok> {
