@@ -51,9 +51,7 @@ impl Rule for InvalidArn {
                 let lists = [&statement.resource, &statement.not_resource];
                 for item in lists.into_iter().flatten().flat_map(|l| &l.items) {
                     // API Gateway resource policies abbreviate their own ARNs this way.
-                    if matches!(item.value.parts.first(), Some(StringPart::Literal { text, .. })
-                        if text.get(..12).is_some_and(|h| h.eq_ignore_ascii_case("execute-api:")))
-                    {
+                    if abbreviates_execute_api(&item.value.parts) {
                         continue;
                     }
                     let parsed = item.resource(ctx.template);
@@ -74,5 +72,56 @@ impl Rule for InvalidArn {
                 }
             }
         }
+    }
+}
+
+/// Whether the value starts with `execute-api:` (any case), reading only its leading literal
+/// pieces: `!Join [':', [execute-api, '/*']]` spells it across several.
+fn abbreviates_execute_api(parts: &[StringPart]) -> bool {
+    const PREFIX: &str = "execute-api:";
+    let mut head = String::new();
+    for part in parts {
+        let StringPart::Literal { text, .. } = part else {
+            break;
+        };
+        head.push_str(text);
+        if head.len() >= PREFIX.len() {
+            break;
+        }
+    }
+    head.get(..PREFIX.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(PREFIX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn literal(text: &str) -> StringPart<'static> {
+        StringPart::Literal {
+            text: text.to_string(),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn execute_api_abbreviation_is_found_across_literal_pieces() {
+        assert!(abbreviates_execute_api(&[literal("execute-api:/*")]));
+        assert!(abbreviates_execute_api(&[
+            literal("Execute-API"),
+            literal(":/*/GET/")
+        ]));
+        assert!(abbreviates_execute_api(&[
+            literal("execute"),
+            literal("-api"),
+            literal(":"),
+            literal("/*")
+        ]));
+        assert!(!abbreviates_execute_api(&[literal("execute-api")]));
+        assert!(!abbreviates_execute_api(&[literal(
+            "arn:aws:execute-api:*"
+        )]));
+        assert!(!abbreviates_execute_api(&[]));
     }
 }
