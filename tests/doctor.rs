@@ -304,6 +304,43 @@ fn a_thoroughly_misindented_file_is_reported_within_a_budget() {
     assert_eq!(by_rule(&report, "tab-indentation").len(), 1);
 }
 
+/// `n` SNS topics whose `Properties` key is one column left of `Type`, with its child below.
+fn misplaced_properties(n: usize, first_line: &str) -> String {
+    let mut text = format!("{first_line}AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "  R{i}:\n    Type: AWS::SNS::Topic\n   Properties:\n      TopicName: t{i}\n"
+        ));
+    }
+    text
+}
+
+/// Every reported move that the budget lets through carries a whole fix: the key and the
+/// line nested under it, the last one before the stop included.
+#[test]
+fn moves_before_the_budget_stop_keep_complete_fixes() {
+    let (source, report) = run(&misplaced_properties(1003, ""));
+    let misplaced = by_rule(&report, "inconsistent-indentation");
+    assert_eq!(misplaced.len(), 1001);
+    let stop = misplaced.last().unwrap();
+    assert!(stop
+        .message
+        .starts_with("stopped checking indentation here"));
+    assert_eq!(source.slice(stop.span), "Properties");
+    assert_eq!(at(&source, stop.span).0, 3 + 4 * 1000 + 2);
+    for d in &misplaced[..1000] {
+        let fix = d.fix.as_ref().expect("a reported move has a fix");
+        assert_eq!(fix.edits.len(), 2, "{}", dump(&source, d));
+    }
+}
+
+/// A template-engine source is not judged on its indentation, and the budget does not apply.
+#[test]
+fn templated_sources_never_hit_the_budget() {
+    let (_, report) = run(&misplaced_properties(1003, "{% set env = 'prod' %}\n"));
+    assert!(report.findings.is_empty(), "{}", report.findings.len());
+}
+
 #[test]
 fn crlf_files_keep_their_line_endings_and_positions() {
     let text = fixture("tutorial/policy.yaml").replace('\n', "\r\n");

@@ -45,6 +45,7 @@ pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
         // Jinja and similar sources are not YAML until rendered; their indentation is only
         // judged after rendering. Tabs are still tabs.
         layout.misplaced.clear();
+        layout.stopped_at = None;
         layout.shift.iter_mut().for_each(|s| *s = 0);
     }
     let rewrite = repair::rewrite(&source.text, &lines, &layout.shift);
@@ -81,10 +82,17 @@ pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
         findings.extend(ctx.tab_finding(&run, edits));
     }
     for (k, m) in layout.misplaced.iter().enumerate() {
-        let edits = (m.line..m.region_end)
-            .filter(|i| moved_by[*i] == Some(k))
-            .filter_map(edit)
-            .collect();
+        // A move whose lines run past the line the doctor stopped at is only partly worked out:
+        // it gets no fix rather than one that moves some of its lines.
+        let complete = layout.stopped_at.is_none_or(|stop| m.region_end <= stop);
+        let edits = if complete {
+            (m.line..m.region_end)
+                .filter(|i| moved_by[*i] == Some(k))
+                .filter_map(edit)
+                .collect()
+        } else {
+            Vec::new()
+        };
         findings.push(ctx.misplaced_finding(m, edits));
     }
     if let Some(stop) = layout.stopped_at {

@@ -79,11 +79,14 @@ pub(crate) fn rebuild(lines: &[Line]) -> Layout {
     };
     let mut sim = Sim::default();
     for i in 0..lines.len() {
-        if layout.misplaced.len() >= MAX_MISPLACED {
+        sim.step(lines, i, Some(&mut layout));
+        // Stop at the first misplaced line over the budget; the lines before it (those
+        // nested under the last reported move included) have all been placed.
+        if layout.misplaced.len() > MAX_MISPLACED {
+            layout.misplaced.truncate(MAX_MISPLACED);
             layout.stopped_at = Some(i);
             break;
         }
-        sim.step(lines, i, Some(&mut layout));
     }
     layout
 }
