@@ -541,3 +541,47 @@ Resources:
         "{stdout}"
     );
 }
+
+/// A managed policy whose document is chosen by `Fn::If` is one principal, reported once (as
+/// it was before principals were indexed), not once per branch: the first branch's document
+/// stands for it.
+#[test]
+fn a_policy_with_one_document_per_branch_is_one_principal() {
+    let text = "\
+AWSTemplateFormatVersion: '2010-09-09'
+Conditions:
+  Big: !Equals [!Ref 'AWS::Region', us-east-1]
+Resources:
+  NodePolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Metadata:
+      cfn-policy-lint:
+        purposes: [ssm-session-manager]
+    Properties:
+      PolicyDocument: !If
+        - Big
+        - Version: '2012-10-17'
+          Statement:
+            - Effect: Allow
+              Action: ssm:UpdateInstanceInformation
+              Resource: '*'
+        - Version: '2012-10-17'
+          Statement:
+            - Effect: Allow
+              Action: ssmmessages:CreateControlChannel
+              Resource: '*'
+";
+    let report = check_template(SourceFile::new("t.yaml", text), &settings(&[RULE]));
+    let found: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == RULE)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("`NodePolicy` is meant for Session Manager"),
+        "{}",
+        found[0]
+    );
+}

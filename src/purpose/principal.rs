@@ -121,8 +121,9 @@ pub fn principals<'p, 'a>(
         }
         out.push(principal);
     }
-    // Owners of the policies some principal above already holds.
-    let held: HashSet<&str> = out
+    // Owners of the policies some principal already holds (kept up to date as standalone
+    // principals are added below: a policy with one document per `Fn::If` branch is one).
+    let mut held: HashSet<&str> = out
         .iter()
         .flat_map(|pr: &Principal<'p, 'a>| &pr.policies)
         .filter_map(|q| q.owner.map(|o| o.logical_id))
@@ -141,6 +142,9 @@ pub fn principals<'p, 'a>(
             continue;
         }
         let partial = !p.attached_to.is_empty();
+        if let Some(owner) = p.owner {
+            held.insert(owner.logical_id);
+        }
         out.push(standalone(p, partial));
     }
     out
