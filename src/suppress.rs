@@ -123,6 +123,21 @@ impl Suppressions {
         s
     }
 
+    /// Suppressions of cross-file rules in a file that only the cross-file pass judges (a
+    /// shell script, a cluster configuration). Anything else that looks like a suppression
+    /// there is left alone: such files also hold comments about, or copies of, templates.
+    pub fn scan_cross_file_only(source: &SourceFile) -> Self {
+        let mut s = Suppressions::scan(source);
+        s.malformed.clear();
+        for d in &mut s.directives {
+            d.rules
+                .retain(|r| r.rule.is_some_and(|rule| CROSS_FILE_RULES.contains(&rule)));
+        }
+        s.directives.retain(|d| !d.rules.is_empty());
+        s.rules_ran = true;
+        s
+    }
+
     pub fn is_empty(&self) -> bool {
         self.directives.is_empty() && self.malformed.is_empty()
     }

@@ -235,7 +235,11 @@ fn comment_suppressions_reach_cross_file_findings() {
         "#!/bin/bash\n\
          # cfn-policy-lint: ignore[policy-name-mismatch] the old name, kept for a migration\n\
          aws iam get-policy --policy-arn arn:aws:iam::$AWS_ACCOUNT_ID:policy/pclusterSSM\n\
-         aws iam get-policy --policy-arn arn:aws:iam::$AWS_ACCOUNT_ID:policy/pclusterSSM\n",
+         aws iam get-policy --policy-arn arn:aws:iam::$AWS_ACCOUNT_ID:policy/pclusterSSM\n\
+         # Only cross-file rules are judged here; other lookalikes are left alone:\n\
+         # cfn-policy-lint: ignore[wildcard-resource] for a template pasted below\n\
+         # cfn-policy-lint: run this with --fix\n\
+         echo done # cfn-policy-lint: ignore[duplicate-policy-name]\n",
     );
     write(
         "role.yaml",
@@ -269,6 +273,8 @@ fn comment_suppressions_reach_cross_file_findings() {
         [
             // Line 3 is suppressed by the comment above it; line 4 is not.
             ("apply-policy.sh".to_string(), 4, "policy-name-mismatch"),
+            // A suppression of a cross-file rule that matched nothing.
+            ("apply-policy.sh".to_string(), 8, "unused-suppression"),
             // Line 11 is suppressed by its trailing comment (by code); line 12 is not.
             ("role.yaml".to_string(), 12, "unknown-aws-managed-policy"),
             ("role.yaml".to_string(), 13, "unused-suppression"),

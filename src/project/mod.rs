@@ -116,11 +116,11 @@ pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (F
         FileKind::Markdown => markdown::check_markdown(source, settings),
         FileKind::PclusterConfig => {
             let facts = pcluster::config_facts(&source, &settings.parse);
-            (commented_report(source, settings), facts)
+            (commented_report(source), facts)
         }
         FileKind::ShellScript => {
             let facts = shell::shell_facts(&source.text);
-            (commented_report(source, settings), facts)
+            (commented_report(source), facts)
         }
         FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
             let facts = index::template_facts(&source, &settings.parse, DefinitionSource::Template);
@@ -130,16 +130,12 @@ pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (F
 }
 
 /// The report of a file that only the cross-file pass judges (a cluster configuration, a shell
-/// script): no findings of its own yet, but its `#` comments may suppress the ones to come.
-fn commented_report(source: SourceFile, settings: &Settings) -> FileReport {
-    let mut suppressions = Suppressions::scan(&source);
-    let mut diagnostics = Vec::new();
-    suppressions.apply(&source, &settings.selection, true, &mut diagnostics);
-    diagnostics.retain(|d| settings.selection.is_enabled_name(d.rule));
-    check::sort(&source, &mut diagnostics);
+/// script): no findings of its own, but its `#` comments may suppress the ones to come.
+fn commented_report(source: SourceFile) -> FileReport {
+    let suppressions = Suppressions::scan_cross_file_only(&source);
     FileReport {
         source,
-        diagnostics,
+        diagnostics: Vec::new(),
         suppressions,
     }
 }
