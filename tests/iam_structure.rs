@@ -339,3 +339,35 @@ fn standalone_policies_get_no_template_findings() {
     let rules: Vec<&str> = report.diagnostics.iter().map(|d| d.rule).collect();
     assert_eq!(rules, ["invalid-effect"]);
 }
+
+/// An `AWS::Events::EventBusPolicy` statement is read as a resource policy of one statement:
+/// its sibling properties are not policy elements and it needs no `Version`, while statement
+/// rules apply to it as to any other.
+#[test]
+fn event_bus_policy_statements_are_read_on_their_own() {
+    let pass = std::fs::read_to_string(
+        fixtures().join("missing-policy-version/pass/event-bus-policy.yaml"),
+    )
+    .expect("the fixture");
+    assert_eq!(lint_report("bus.yaml", pass.clone()).diagnostics.len(), 0);
+    // Without the organization condition the statement is public; a stray key is not a
+    // statement element.
+    let open = pass
+        .replace(
+            "        Condition:\n          StringEquals:\n            aws:PrincipalOrgID: !Ref OrgId\n",
+            "        Conditions: {}\n",
+        )
+        .replace("  OrgId:\n    Type: String\n", "  Unused:\n    Type: String\n");
+    let report = lint_report("bus.yaml", open);
+    let found: Vec<(&str, usize)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule, report.source.position(d.span.start).line))
+        .collect();
+    assert_eq!(
+        found,
+        [("public-principal", 19), ("invalid-policy-element", 22)],
+        "{:#?}",
+        report.diagnostics
+    );
+}

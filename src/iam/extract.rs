@@ -208,6 +208,9 @@ pub struct Location<'a> {
     pub host: &'a Node,
     pub attached_to: Vec<Attachment<'a>>,
     pub name: Option<&'a Node>,
+    /// The host is a resource's properties holding a single `Statement` (no document around
+    /// it): `AWS::Events::EventBusPolicy`.
+    pub statement_only: bool,
 }
 
 /// Every policy location of a template, in source order of resources.
@@ -232,6 +235,7 @@ pub fn locate<'a>(template: &Template<'a>) -> Vec<Location<'a>> {
             name: props
                 .get("PolicyName")
                 .or_else(|| props.get("ManagedPolicyName")),
+            statement_only: false,
         };
         for s in SITES.iter().filter(|s| s.resource_type == resource_type) {
             let mut node = Some(props);
@@ -255,6 +259,19 @@ pub fn locate<'a>(template: &Template<'a>) -> Vec<Location<'a>> {
         match resource_type {
             "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
                 inline_policies(&base, props, &mut out)
+            }
+            // One statement of the bus's resource policy (the older form, with `Action`,
+            // `Principal` and `Condition` as properties of their own, is not read).
+            "AWS::Events::EventBusPolicy" if props.get("Statement").is_some() => {
+                out.push(Location {
+                    path: "Properties.Statement".to_string(),
+                    kind: PolicyKind::Resource,
+                    host: props,
+                    attached_to: Vec::new(),
+                    name: None,
+                    statement_only: true,
+                    ..base.clone()
+                });
             }
             "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
                 sam_policies(&base, props, &mut out)
@@ -638,6 +655,17 @@ fn read_policy<'a>(
     source: &'a str,
 ) -> Policy<'a> {
     let mut p = read_document(host, node, origin, conditional, source);
+    if loc.statement_only {
+        // Of the resource's properties only `Statement` belongs to the policy.
+        let entries = p.entries;
+        p.entries = entries
+            .iter()
+            .position(|e| e.key.as_str() == Some("Statement"))
+            .map_or(&[], |i| &entries[i..=i]);
+        p.version = None;
+        p.id = None;
+        p.statement_only = true;
+    }
     p.kind = loc.kind;
     p.owner = Some(loc.owner);
     p.path = loc.path.clone();
@@ -701,6 +729,7 @@ fn read_document<'a>(
         statements,
         attached_to: Vec::new(),
         name: None,
+        statement_only: false,
     }
 }
 

@@ -449,6 +449,9 @@ pub struct Policy<'a> {
     pub attached_to: Vec<Attachment<'a>>,
     /// `PolicyName` / `ManagedPolicyName` when given.
     pub name: Option<&'a Node>,
+    /// A single statement that is not inside a document (`AWS::Events::EventBusPolicy`): it
+    /// has no `Version` and no size limit of an IAM policy.
+    pub statement_only: bool,
 }
 
 impl<'a> Policy<'a> {

@@ -48,7 +48,8 @@ impl Rule for MissingPolicyVersion {
 
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
-            if policy.version.is_some() {
+            // An event bus policy statement has no document to hold a `Version`.
+            if policy.version.is_some() || policy.statement_only {
                 continue;
             }
             // A document without `Statement` either is not one (missing-policy-element says
