@@ -121,3 +121,40 @@ fn shortcodes_and_nested_fences_do_not_hide_blocks() {
         [(21, 56, "policy-name-mismatch", "ssm-polcy".to_string())]
     );
 }
+
+/// A suppression comment in a page's code block reaches the cross-file finding placed there.
+#[test]
+fn suppressions_in_command_blocks_reach_cross_file_findings() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let page = dir.path().join("page.md");
+    let text = "\
+# Cluster policy
+
+```yaml
+AWSTemplateFormatVersion: 2010-09-09
+Resources:
+  NodePolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      ManagedPolicyName: pclusterSSM2
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: ssm:UpdateInstanceInformation
+            Resource: '*'
+```
+
+```sh
+# cfn-policy-lint: ignore[policy-name-mismatch] the previous release's name
+aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/pclusterSSM
+aws iam get-policy --policy-arn arn:aws:iam::123456789012:policy/pclusterSSM
+```
+";
+    std::fs::write(&page, text).expect("writing the page");
+    let found: Vec<(usize, &str)> = page_findings(&page)
+        .into_iter()
+        .map(|(line, _, rule, _)| (line, rule))
+        .collect();
+    assert_eq!(found, [(21, "policy-name-mismatch")]);
+}

@@ -19,6 +19,7 @@ use crate::check::{self, FileReport, Settings};
 use crate::diagnostic::Diagnostic;
 use crate::discover::{looks_like_policy_document, looks_like_template};
 use crate::source::{LineIndex, OffsetMap, SourceFile};
+use crate::suppress::Suppressions;
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 /// A code block: which lines of the page hold its content.
@@ -303,7 +304,10 @@ pub fn check_markdown(source: SourceFile, settings: &Settings) -> (FileReport, F
     check::sort(&source, &mut diagnostics);
     (
         FileReport {
-            suppressions: Default::default(),
+            // Suppressions in a block apply to that block's own findings already (the block
+            // is checked as a file); those of cross-file rules wait for the cross-file pass,
+            // whose findings are placed on the page.
+            suppressions: Suppressions::scan_cross_file_only(&source),
             source,
             diagnostics,
         },
