@@ -2,15 +2,9 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
+mod common;
+use common::run_in;
 
 /// (rule, line) of each finding reported with the baseline.
 fn with_baseline(dir: &Path) -> (Option<i32>, Vec<(String, u64)>) {

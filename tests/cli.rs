@@ -2,19 +2,10 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"));
-    // The tests decide about colour themselves.
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("binary runs")
-}
+mod common;
+use common::{bin, run};
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = bin()

@@ -3,17 +3,12 @@
 use cfn_policy_lint::config::{json_schema, Config, Level};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::run_in;
 
 const TABBED: &str = "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Unused:\n    Type: String\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n\tTopicName: t\n";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
 
 fn json_rules(out: &Output) -> Vec<(String, String, String)> {
     let v: Value = serde_json::from_slice(&out.stdout).expect("json output");

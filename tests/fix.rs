@@ -4,15 +4,9 @@
 use cfn_policy_lint::yaml::{parse, Node, NodeKind, ParseOptions};
 use serde_json::{json, Value};
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
+mod common;
+use common::run_in;
 
 /// Keys, values, tags and nesting; no positions or quoting styles.
 fn shape(node: &Node) -> Value {

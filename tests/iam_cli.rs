@@ -1,16 +1,9 @@
 //! `check --iam-data FILE`: a user-supplied IAM catalogue replaces the embedded one.
 
 use std::io::Write;
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("binary runs")
-}
+mod common;
+use common::run;
 
 const FIXTURE: &str = "fixtures/unknown-action/fail/policy.json";
 

@@ -5,13 +5,10 @@
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"));
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    cmd
-}
+mod common;
+use common::bin;
 
 /// `check --format json` in `dir` over `args`.
 fn check(dir: &Path, args: &[&str]) -> (i32, Value, String) {
