@@ -76,13 +76,9 @@ pub struct Field {
 impl Field {
     /// The text when the field is wholly literal and free of wildcards.
     pub fn literal(&self) -> Option<String> {
-        self.toks
-            .iter()
-            .map(|t| match t {
-                Tok::Char(c) => Some(*c),
-                Tok::Any { .. } => None,
-            })
-            .collect()
+        let mut text = String::new();
+        self.literal_in(&mut text)?;
+        Some(text)
     }
 
     /// [`Field::literal`] written into `buf` (reused between calls) instead of a new string.
@@ -744,11 +740,6 @@ fn drop_fields(arn: &Arn, indexes: &[usize]) -> Vec<Tok> {
         .collect()
 }
 
-/// Whether some ARN could both fit the resource as written and the catalogue format.
-pub fn arn_matches_format(resource: &[Tok], format: &str) -> bool {
-    intersects(resource, &format_tokens(format))
-}
-
 /// Whether two token patterns share at least one string. Breadth-first over pairs of positions,
 /// so the cost is bounded by the product of the lengths.
 ///
@@ -886,7 +877,7 @@ mod tests {
 
     fn fits(resource: &str, format: &str) -> bool {
         match arn(resource) {
-            ResourceArn::Arn(a) => arn_matches_format(&a.toks, format),
+            ResourceArn::Arn(a) => intersects(&a.toks, &format_tokens(format)),
             other => panic!("{resource}: {other:?}"),
         }
     }
