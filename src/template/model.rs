@@ -135,8 +135,8 @@ pub struct Template<'a> {
     /// [`Template::has_unknown_content`], computed on first use: several rules ask, and the
     /// answer walks the whole document.
     unknown_content: std::sync::OnceLock<bool>,
-    /// [`Template::references`], walked once.
-    pub(crate) references: std::sync::OnceLock<super::refs::Walked<'a>>,
+    /// [`Template::references`] and [`Template::sub_problems`], from one walk.
+    pub(crate) walked: std::sync::OnceLock<super::refs::Walked<'a>>,
     /// Logical ID → index of its first definition in `resources`, built on first lookup: a
     /// large template has thousands of resources and its policies name them thousands of times.
     resource_index: std::sync::OnceLock<std::collections::HashMap<&'a str, usize>>,
@@ -196,10 +196,6 @@ impl<'a> Template<'a> {
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource<'a>> {
-        // A handful of resources: a scan is cheaper than building the index.
-        if self.resources.len() <= 16 {
-            return self.resources.iter().find(|r| r.logical_id == logical_id);
-        }
         let index = self.resource_index.get_or_init(|| {
             let mut index = std::collections::HashMap::with_capacity(self.resources.len());
             for (i, r) in self.resources.iter().enumerate() {

@@ -115,7 +115,7 @@ impl<'a> Template<'a> {
     }
 
     fn walked(&self) -> &Walked<'a> {
-        self.references.get_or_init(|| self.walk_references())
+        self.walked.get_or_init(|| self.walk_references())
     }
 
     fn walk_references(&self) -> Walked<'a> {
