@@ -55,17 +55,16 @@ impl Rule for InvalidSubVariable {
         let source = ctx.source.text.as_str();
         for problem in template.sub_problems() {
             let name = problem.name;
+            let without_spaces: String = name.split_whitespace().collect();
             let (message, help) = if name.is_empty() {
                 (
                     "`${}` names no variable".to_string(),
                     "write the name of a parameter, resource or pseudo parameter inside, or `${!}` for the text `${}`".to_string(),
                 )
-            } else if let Some(compact) = Some(name.split_whitespace().collect::<String>())
-                .filter(|c| is_valid_sub_variable(c))
-            {
+            } else if is_valid_sub_variable(&without_spaces) {
                 (
                     format!("`${{{name}}}` has spaces inside the braces"),
-                    format!("write `${{{compact}}}`"),
+                    format!("write `${{{without_spaces}}}`"),
                 )
             } else {
                 (
