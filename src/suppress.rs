@@ -166,11 +166,7 @@ impl Suppressions {
             return;
         }
         diagnostics.retain(|d| !self.suppresses(source, d));
-        if !selection.is_enabled(&UnusedSuppression::META)
-            || self
-                .file_wide_rules()
-                .contains(&UnusedSuppression::META.name)
-        {
+        if !self.reports_unused(selection) {
             return;
         }
         const EARLY: &[&str] = &["yaml-syntax", "tab-indentation", "inconsistent-indentation"];
@@ -207,14 +203,7 @@ impl Suppressions {
                     && !CROSS_FILE_RULES.contains(&rule)
                     && selection.is_enabled_name(rule);
                 if judged && !r.used.load(Ordering::Relaxed) {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            &UnusedSuppression::META,
-                            r.span,
-                            format!("suppression of `{rule}` matched no finding"),
-                        )
-                        .with_help(format!("remove `{}` from the suppression", r.written)),
-                    );
+                    diagnostics.push(unused(r, rule));
                 }
             }
         }
@@ -241,12 +230,7 @@ impl Suppressions {
             return;
         }
         found.retain(|d| !self.suppresses(source, d));
-        if !self.rules_ran
-            || !selection.is_enabled(&UnusedSuppression::META)
-            || self
-                .file_wide_rules()
-                .contains(&UnusedSuppression::META.name)
-        {
+        if !self.rules_ran || !self.reports_unused(selection) {
             return;
         }
         for directive in self.directives.iter().filter(|d| d.scope != Scope::File) {
@@ -255,17 +239,19 @@ impl Suppressions {
                     continue;
                 };
                 if selection.is_enabled_name(rule) && !r.used.load(Ordering::Relaxed) {
-                    found.push(
-                        Diagnostic::new(
-                            &UnusedSuppression::META,
-                            r.span,
-                            format!("suppression of `{rule}` matched no finding"),
-                        )
-                        .with_help(format!("remove `{}` from the suppression", r.written)),
-                    );
+                    found.push(unused(r, rule));
                 }
             }
         }
+    }
+
+    /// Whether `unused-suppression` findings are wanted: the rule is enabled and not ignored
+    /// for the whole file.
+    fn reports_unused(&self, selection: &Selection) -> bool {
+        selection.is_enabled(&UnusedSuppression::META)
+            && !self
+                .file_wide_rules()
+                .contains(&UnusedSuppression::META.name)
     }
 
     fn suppresses(&self, source: &SourceFile, d: &Diagnostic) -> bool {
@@ -402,6 +388,16 @@ fn target_line(source: &SourceFile, offset: usize) -> usize {
         next += 1;
     }
     line
+}
+
+/// The finding for a suppression of `rule` that suppressed nothing.
+fn unused(r: &RuleRef, rule: &str) -> Diagnostic {
+    Diagnostic::new(
+        &UnusedSuppression::META,
+        r.span,
+        format!("suppression of `{rule}` matched no finding"),
+    )
+    .with_help(format!("remove `{}` from the suppression", r.written))
 }
 
 #[cfg(test)]
