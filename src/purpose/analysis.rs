@@ -529,7 +529,7 @@ enum State {
 
 /// Everything a principal is allowed, for lookups.
 struct Grants<'p, 'a> {
-    statements: Vec<(&'p Statement<'a>, Vec<ResourceArn>)>,
+    statements: Vec<(&'p Statement<'a>, Vec<&'p ResourceArn>)>,
     managed: Vec<&'static str>,
 }
 
@@ -547,7 +547,7 @@ impl<'p, 'a> Grants<'p, 'a> {
                 let resources = s
                     .resources()
                     .iter()
-                    .map(|item| item.resource(template).arn.clone())
+                    .map(|item| &item.resource(template).arn)
                     .collect();
                 (s, resources)
             })
@@ -666,7 +666,7 @@ fn statement_grants_action(statement: &Statement<'_>, action: &str) -> bool {
 
 /// Whether one of the resources can be the required one. Resources this program cannot read
 /// count as covering it.
-fn resources_cover(resources: &[ResourceArn], required: &[Tok]) -> bool {
+fn resources_cover(resources: &[&ResourceArn], required: &[Tok]) -> bool {
     resources.iter().any(|r| match r {
         ResourceArn::Arn(arn) if arn.from_reference => {
             intersects(&the_resource_itself(&arn.toks), required)
@@ -701,7 +701,7 @@ fn the_resource_itself(toks: &[Tok]) -> Vec<Tok> {
 /// or the gap is a bucket/object-level one.
 fn scope_gap_reported(
     statement: &Statement<'_>,
-    resources: &[ResourceArn],
+    resources: &[&ResourceArn],
     action: &ActionRef<'static>,
     wildcard: bool,
 ) -> bool {
@@ -713,7 +713,7 @@ fn scope_gap_reported(
         .iter()
         .zip(resources)
         .map(|(item, arn)| ScopedResource {
-            arn: arn.clone(),
+            arn: (*arn).clone(),
             text: item.value.to_string(),
             symbolic: !item.value.is_literal(),
         })
