@@ -3,7 +3,8 @@
 
 pub mod ast;
 pub mod doctor;
+mod fast;
 mod parser;
 
 pub use ast::*;
-pub use parser::{parse, ParseError, ParseOptions};
+pub use parser::{parse, parse_fast, parse_general, ParseError, ParseOptions};

@@ -42,7 +42,24 @@ pub struct ParseError {
 
 /// Parse YAML (or JSON, which goes through the same YAML reader as in CloudFormation) into a
 /// spanned [`Document`].
+///
+/// Most templates are read by the fast reader in [`super::fast`]; anything it does not handle
+/// goes to the general event parser, which gives the same tree.
 pub fn parse(text: &str, opts: &ParseOptions) -> Result<Document, ParseError> {
+    match parse_fast(text, opts) {
+        Some(document) => Ok(document),
+        None => parse_general(text, opts),
+    }
+}
+
+/// The fast reader alone: `None` when the text is outside what it handles. Public for the
+/// differential tests and benchmarks that compare it with [`parse_general`].
+pub fn parse_fast(text: &str, opts: &ParseOptions) -> Option<Document> {
+    super::fast::parse(text, opts.max_depth.max(1))
+}
+
+/// The general event parser alone, which reads all of YAML and explains syntax errors.
+pub fn parse_general(text: &str, opts: &ParseOptions) -> Result<Document, ParseError> {
     let max_depth = opts.max_depth.max(1);
     let options = granit_parser::options! {
         emit_anchor_events: true,
