@@ -640,3 +640,19 @@ fn keys_around_the_length_limit_read_the_same_both_ways() {
         }
     }
 }
+
+/// Tags alone on their lines, each under the last: the fast reader must neither recurse once per
+/// line nor accept the doubled tags the general parser rejects.
+#[test]
+fn a_ladder_of_lone_tags_is_not_followed() {
+    let mut text = String::from("A:\n");
+    for i in 1..1_500 {
+        text.push_str(&" ".repeat(i));
+        text.push_str("!T\n");
+    }
+    text.push_str(&" ".repeat(1_500));
+    text.push_str("x\n");
+    check_same(&text, "ladder");
+    check_same("A: !T\n  !U x\n", "two tags");
+    check_same("A: !T\n  x\n", "tag above");
+}

@@ -449,16 +449,16 @@ impl<'t> Reader<'t> {
                     self.block_sequence(i, false)?
                 } else {
                     // A key starts a mapping here; anything else is the node itself, on its own
-                    // line(s) under the key.
+                    // line(s) under the key. A second tag below a tag is an error, and checking
+                    // it here keeps this recursion to two levels.
+                    if tag.is_some() && self.peek() == b'!' {
+                        return None;
+                    }
                     let below = Place {
                         mapping_value: false,
                         ..place
                     };
-                    let node = self.block_value(below)?;
-                    if tag.is_some() && node.tag.is_some() {
-                        return None;
-                    }
-                    node
+                    self.block_value(below)?
                 }
             }
             Some(i)
