@@ -656,3 +656,19 @@ fn a_ladder_of_lone_tags_is_not_followed() {
     check_same("A: !T\n  !U x\n", "two tags");
     check_same("A: !T\n  x\n", "tag above");
 }
+
+/// A key with an empty value followed by a long commented-out block is valid YAML. granit
+/// stopped after 96 buffered comments with a syntax error (the fuzzer found it through the fast
+/// reader, which read the file); both readers now accept it.
+#[test]
+fn an_empty_value_followed_by_many_comment_lines_is_valid() {
+    for n in [95, 96, 97, 500, 5_000] {
+        for head in ["e:\n", "a:\n  b:\n", "a:\n- \n"] {
+            let text = format!("{head}{}f: 1\n", "# old line\n".repeat(n));
+            let document = parse(&text, &ParseOptions::default())
+                .unwrap_or_else(|e| panic!("{n} comments after {head:?}: {}", e.message));
+            assert_eq!(document.comments.len(), n);
+            check_same(&text, &format!("{n} comments after {head:?}"));
+        }
+    }
+}

@@ -17,6 +17,10 @@ use super::ast::{
 use crate::source::Span;
 use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as GSpan, StructureStyle};
 
+/// How many comments granit may hold while looking ahead (its default is 96). 65,536 comment
+/// lines after one empty value is far beyond any template and costs about 30 MB at worst.
+const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
+
 #[derive(Clone, Debug)]
 pub struct ParseOptions {
     /// Deepest nesting of collections accepted before giving up.
@@ -73,6 +77,10 @@ pub fn parse_general(text: &str, opts: &ParseOptions) -> Result<Document, ParseE
         // internal stacks bounded as well.
         flow_nesting_limit: max_depth.saturating_add(1),
         block_nesting_limit: max_depth.saturating_add(1),
+        // granit buffers the comments it meets while looking past an empty value and gives up
+        // after 96 of them, which turned a valid template (a key with nothing after it, then a
+        // long commented-out block) into a syntax error. The file size cap bounds them anyway.
+        max_buffered_comment_events: MAX_BUFFERED_COMMENTS,
     };
     let mut builder = Builder::new(text, max_depth);
     for item in Parser::new_from_str_with_options(text, options) {
