@@ -573,10 +573,8 @@ impl<'p, 'a> Grants<'p, 'a> {
     }
 
     fn evidence_from(&self, action: &str, catalog: &'static Catalog, managed: bool) -> bool {
-        let named = |pattern: &str| -> bool {
-            let Ok(p) = ActionPattern::parse(pattern) else {
-                return false;
-            };
+        // Statement items come parsed (and are many); only managed-policy actions are parsed here.
+        let named = |p: &ActionPattern<'_>| -> bool {
             let Some((service, name)) = action.split_once(':') else {
                 return false;
             };
@@ -589,12 +587,16 @@ impl<'p, 'a> Grants<'p, 'a> {
             // A wildcard counts when its service has few actions, all of one kind.
             !p.service_has_wildcard() && p.expand(catalog).take(9).count() <= 8
         };
-        (managed && self.managed.iter().any(|a| named(a)))
+        (managed
+            && self
+                .managed
+                .iter()
+                .any(|a| ActionPattern::parse(a).is_ok_and(|p| named(&p))))
             || self.statements.iter().any(|(s, _)| {
                 s.actions()
                     .iter()
                     .filter_map(|i| i.valid())
-                    .any(|p| named(p.as_str()))
+                    .any(&named)
             })
     }
 
