@@ -1,16 +1,18 @@
 //! A fast reader for the YAML that templates are actually written in.
 //!
 //! Nearly every CloudFormation template uses a small part of YAML: block mappings and sequences
-//! indented with spaces, one-line plain and quoted scalars, `|`/`>` block scalars, `!Tag`s,
-//! comments, and flow collections (which is all a JSON template is). This module reads that part
-//! straight into the [`super::ast`] tree, several times faster than the general event parser.
+//! indented with spaces, plain and quoted scalars (over one line or several), `|`/`>` block
+//! scalars, local `!Tag`s, comments, and flow collections (which is all a JSON template is). This
+//! module reads that part straight into the [`super::ast`] tree, several times faster than the
+//! general event parser.
 //!
 //! It never decides that a file is wrong. Whenever it meets anything outside that part — an
-//! anchor, a multi-line plain or quoted scalar, a tab in indentation, a directive, a second
-//! document, an indentation it does not expect, or any syntax error — it returns `None`, and
-//! [`super::parse`] reads the file again with the general parser, which gives the same tree for
-//! every file both accept and explains the files it rejects. The corpus test and the fuzz target
-//! compare the two trees, spans included, so the shortcut cannot change a finding.
+//! anchor or alias, a `%` directive, a second document, a tab in indentation, an escaped line
+//! break, an indentation it does not expect — or any syntax error, it returns `None`, and
+//! [`super::parse`] reads the file again with the general parser, which explains the files it
+//! rejects. For every text the fast reader accepts, the general parser builds the identical tree
+//! (spans, styles, tags and comments included): `tests/fast_reader.rs` and the `fast_reader` fuzz
+//! target hold it to that, so which reader ran can never change a finding.
 
 use super::ast::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Tag};
 use crate::source::Span;
@@ -123,6 +125,7 @@ fn is_flow_indicator(c: u8) -> bool {
 }
 
 impl<'t> Reader<'t> {
+    /// The byte at `pos`, or 0 past the end (the text holds no NUL: see [`plain_characters`]).
     fn peek(&self) -> u8 {
         self.b.get(self.pos).copied().unwrap_or(0)
     }
@@ -179,9 +182,9 @@ impl<'t> Reader<'t> {
         true
     }
 
-    /// From the start of a line, skip blank and comment lines. Leaves `pos` on the first
-    /// character of the next content line and returns its indentation, or `Some(None)` at the
-    /// end of the text.
+    /// From the start of a line, skip blank and comment lines (and one `---` before any
+    /// content). Leaves `pos` on the first character of the next content line and returns its
+    /// indentation, or `Some(None)` at the end of the text.
     fn scan_lines(&mut self) -> Option<Option<usize>> {
         loop {
             self.line_start = self.pos;
@@ -258,10 +261,11 @@ impl<'t> Reader<'t> {
             })?;
             end = end.max(key.span.end).max(value.span.end);
             entries.push(Entry { key, value });
+            // The next key is at the mapping's column; anything deeper, or a `-` there, is an
+            // error (or a construct left to the general parser).
             match self.line_indent() {
                 Some(i) if i == col && !self.is_entry(self.pos) => {}
-                Some(i) if i > col => return None,
-                Some(i) if i == col => return None,
+                Some(i) if i >= col => return None,
                 _ => break,
             }
         }
