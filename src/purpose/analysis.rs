@@ -592,12 +592,10 @@ impl<'p, 'a> Grants<'p, 'a> {
                 .managed
                 .iter()
                 .any(|a| ActionPattern::parse(a).is_ok_and(|p| named(&p))))
-            || self.statements.iter().any(|(s, _)| {
-                s.actions()
-                    .iter()
-                    .filter_map(|i| i.valid())
-                    .any(&named)
-            })
+            || self
+                .statements
+                .iter()
+                .any(|(s, _)| s.actions().iter().filter_map(|i| i.valid()).any(&named))
     }
 
     fn state(&self, action: &str, required: &[Tok], catalog: &'static Catalog) -> State {
