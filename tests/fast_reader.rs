@@ -109,6 +109,13 @@ impl Gen {
         self.out.extend(std::iter::repeat_n(' ', n));
     }
 
+    /// `text` indented by anything from 0 to `below - 1` spaces.
+    fn loosely_indented(&mut self, below: usize, text: &str) {
+        let n = self.rng.below(below);
+        self.spaces(n);
+        self.out.push_str(text);
+    }
+
     fn comment(&mut self) {
         if self.rng.chance(15) {
             self.out
@@ -120,16 +127,8 @@ impl Gen {
         while self.rng.chance(12) {
             match self.rng.below(4) {
                 0 => self.out.push('\n'),
-                1 => {
-                    let n = self.rng.below(indent + 3);
-                    self.spaces(n);
-                    self.out.push_str("# comment line\n");
-                }
-                2 => {
-                    let n = self.rng.below(indent + 3);
-                    self.spaces(n);
-                    self.out.push('\n');
-                }
+                1 => self.loosely_indented(indent + 3, "# comment line\n"),
+                2 => self.loosely_indented(indent + 3, "\n"),
                 _ => self.out.push_str("#\n"),
             }
         }
@@ -226,11 +225,7 @@ impl Gen {
         for _ in 0..lines {
             match self.rng.below(6) {
                 0 => self.out.push('\n'),
-                1 => {
-                    let n = self.rng.below(content + 3);
-                    self.spaces(n);
-                    self.out.push('\n');
-                }
+                1 => self.loosely_indented(content + 3, "\n"),
                 2 => {
                     let n = content + 1 + self.rng.below(3);
                     self.spaces(n);
@@ -266,9 +261,7 @@ impl Gen {
                 self.scalar();
                 if self.rng.chance(10) {
                     self.out.push('\n');
-                    let n = self.rng.below(indent + 4);
-                    self.spaces(n);
-                    self.out.push_str("continued");
+                    self.loosely_indented(indent + 4, "continued");
                 }
                 self.comment();
                 self.out.push('\n');
@@ -623,7 +616,8 @@ fn yaml_outside_the_subset_is_left_to_the_general_parser() {
 }
 
 /// YAML limits an implicit key to 1024 characters, in flow collections too (a fuzzer found the
-/// fast reader accepting a 1.3 KB JSON key the general parser rejects).
+/// fast reader accepting a 1.3 KB JSON key the general parser rejects), and the general parser
+/// counts the spaces before the `:` (a review found that).
 #[test]
 fn keys_around_the_length_limit_read_the_same_both_ways() {
     for n in 1015..1035 {
@@ -635,6 +629,9 @@ fn keys_around_the_length_limit_read_the_same_both_ways() {
             format!("{{\"{k}\": 1}}\n"),
             format!("A: {{\"{k}\": [1]}}\n"),
             format!("{}: 1\n", "é".repeat(n / 2)),
+            format!("a{}: 1\n", " ".repeat(n)),
+            format!("- a{}: 1\n", " ".repeat(n)),
+            format!("{{\"a\"{}: 1}}\n", " ".repeat(n)),
         ] {
             check_same(&text, &format!("key of {n}"));
         }
@@ -668,6 +665,14 @@ fn an_empty_value_followed_by_many_comment_lines_is_valid() {
             let document = parse(&text, &ParseOptions::default())
                 .unwrap_or_else(|e| panic!("{n} comments after {head:?}: {}", e.message));
             assert_eq!(document.comments.len(), n);
+            check_same(&text, &format!("{n} comments after {head:?}"));
+        }
+    }
+    // The general parser still has a limit, 65,536; the fast reader must not read past it.
+    for n in [65_535, 65_536, 65_537] {
+        for head in ["e:\n", "e: # x\n", "a:\n", "- \n"] {
+            let tail = if head == "a:\n" { "  b: 1\n" } else { "f: 1\n" };
+            let text = format!("{head}{}{tail}", "#\n".repeat(n));
             check_same(&text, &format!("{n} comments after {head:?}"));
         }
     }

@@ -15,13 +15,15 @@
 //! target hold it to that, so which reader ran can never change a finding.
 
 use super::ast::{Comment, Document, Entry, Node, NodeKind, Scalar, ScalarStyle, Tag};
+use super::parser::MAX_BUFFERED_COMMENTS;
 use crate::source::Span;
 
 /// Deepest nesting the fast reader follows; deeper files go to the general parser, which also
 /// owns the depth error.
 const MAX_FAST_DEPTH: usize = 64;
 
-/// Longest implicit key YAML allows (1024 characters); longer ones go to the general parser.
+/// Longest implicit key YAML allows, which the general parser measures from the key's start to
+/// its `:` (spaces before the `:` count); longer ones go to it.
 const MAX_KEY_LEN: usize = 1024;
 
 /// Read `text` if it stays within the subset described in the module docs.
@@ -142,6 +144,31 @@ impl<'t> Reader<'t> {
         self.pos - self.line_start
     }
 
+    /// `---` or `...` at `i` (a line start), as a line of its own or followed by a space.
+    fn is_document_marker(&self, i: usize) -> bool {
+        let rest = &self.b[i..];
+        (rest.starts_with(b"---") || rest.starts_with(b"...")) && is_blank_or_end(rest.get(3))
+    }
+
+    /// From the line break at `i`, past any blank lines: the start of the next line with
+    /// content, where its content starts (the end of the text if none), and how many blank
+    /// lines came between. `None` when a tab is in that line's indentation.
+    fn next_content_line(&self, mut i: usize) -> Option<(usize, usize, usize)> {
+        let mut blank_lines = 0;
+        loop {
+            i += if self.b[i] == b'\r' { 2 } else { 1 };
+            let line = i;
+            while self.at(i) == b' ' {
+                i += 1;
+            }
+            match self.at(i) {
+                b'\t' => return None,
+                b'\n' | b'\r' => blank_lines += 1,
+                _ => return Some((line, i, blank_lines)),
+            }
+        }
+    }
+
     /// A `-` that starts a sequence entry.
     fn is_entry(&self, i: usize) -> bool {
         self.at(i) == b'-' && is_blank_or_end(self.b.get(i + 1))
@@ -204,9 +231,7 @@ impl<'t> Reader<'t> {
                 c => {
                     let indent = self.column();
                     if indent == 0 && matches!(c, b'-' | b'.' | b'%') {
-                        let rest = &self.b[self.pos..];
-                        let marker = (rest.starts_with(b"---") || rest.starts_with(b"..."))
-                            && is_blank_or_end(rest.get(3));
+                        let marker = self.is_document_marker(self.pos);
                         if c == b'%' || (marker && !(c == b'-' && self.document_start_allowed)) {
                             return None;
                         }
@@ -324,12 +349,13 @@ impl<'t> Reader<'t> {
         })
     }
 
-    /// A mapping key at `pos` and its `:`; returns the key and the colon's offset.
-    fn block_key(&mut self) -> Option<(Node, usize)> {
+    /// A key at `pos`: a one-line quoted scalar, or a plain one that its `:` ends. Leaves `pos`
+    /// on the `:` and returns the key and the colon's offset.
+    fn key(&mut self, flow: bool) -> Option<(Node, usize)> {
         let key = match self.peek() {
             b'"' | b'\'' => self.quoted(None)?,
-            c if self.plain_can_start(c, false) => {
-                let (node, stop) = self.plain(false)?;
+            c if self.plain_can_start(c, flow) => {
+                let (node, stop) = self.plain(flow)?;
                 if stop != Stop::Colon {
                     return None;
                 }
@@ -338,13 +364,18 @@ impl<'t> Reader<'t> {
             _ => return None,
         };
         self.skip_spaces();
-        if key.span.len() > MAX_KEY_LEN || self.peek() != b':' {
+        if self.pos - key.span.start > MAX_KEY_LEN || self.peek() != b':' {
             return None;
         }
-        if !is_blank_or_end(self.b.get(self.pos + 1)) {
+        Some((key, self.pos))
+    }
+
+    /// A block mapping key at `pos` and its `:`, which a space or the line's end must follow.
+    fn block_key(&mut self) -> Option<(Node, usize)> {
+        let (key, colon) = self.key(false)?;
+        if !is_blank_or_end(self.b.get(colon + 1)) {
             return None;
         }
-        let colon = self.pos;
         self.pos += 1;
         Some((key, colon))
     }
@@ -446,7 +477,13 @@ impl<'t> Reader<'t> {
         while !self.at_eol(line_end) {
             line_end += 1;
         }
+        let comments_before = self.comments.len();
         let indent = self.finish_and_scan()?;
+        // The general parser holds these comments while it looks for the node, and gives up
+        // past its limit.
+        if self.comments.len() - comments_before > MAX_BUFFERED_COMMENTS {
+            return None;
+        }
         let mut node = match indent {
             Some(i) if i as isize > place.parent => {
                 if self.is_entry(self.pos) {
@@ -584,21 +621,9 @@ impl<'t> Reader<'t> {
             if i >= self.b.len() {
                 break;
             }
-            let mut blank_lines = 0;
-            let (line, first) = loop {
-                i += if self.b[i] == b'\r' { 2 } else { 1 };
-                let line = i;
-                while self.at(i) == b' ' {
-                    i += 1;
-                }
-                match self.at(i) {
-                    b'\t' => return None,
-                    _ if i >= self.b.len() => break (line, 0),
-                    b'\n' | b'\r' => blank_lines += 1,
-                    c => break (line, c),
-                }
-            };
-            if first == 0 || ((i - line) as isize) <= parent || first == b'#' {
+            let (line, i, blank_lines) = self.next_content_line(i)?;
+            let first = self.at(i);
+            if i >= self.b.len() || ((i - line) as isize) <= parent || first == b'#' {
                 break;
             }
             if matches!(
@@ -630,11 +655,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let v = value.get_or_insert_with(|| node.as_str().unwrap_or_default().to_string());
-            if blank_lines == 0 {
-                v.push(' ');
-            } else {
-                v.extend(std::iter::repeat_n('\n', blank_lines));
-            }
+            fold_line_break(v, blank_lines);
             v.push_str(more.as_str().unwrap_or_default());
             node.span.end = more.span.end;
             if stop == Stop::Comment {
@@ -669,34 +690,16 @@ impl<'t> Reader<'t> {
                         kept -= 1;
                     }
                     v.push_str(&self.text[piece..kept]);
-                    let mut blank_lines = 0;
-                    loop {
-                        i += if self.b[i] == b'\r' { 2 } else { 1 };
-                        let line = i;
-                        while self.at(i) == b' ' {
-                            i += 1;
-                        }
-                        match self.at(i) {
-                            b'\t' => return None,
-                            _ if i >= self.b.len() => return None,
-                            b'\n' | b'\r' => blank_lines += 1,
-                            _ => {
-                                let rest = &self.b[line..];
-                                let marker = (rest.starts_with(b"---") || rest.starts_with(b"..."))
-                                    && is_blank_or_end(rest.get(3));
-                                if ((i - line) as isize) <= parent || marker {
-                                    return None;
-                                }
-                                self.line_start = line;
-                                break;
-                            }
-                        }
+                    let (line, first, blank_lines) = self.next_content_line(i)?;
+                    if first >= self.b.len()
+                        || ((first - line) as isize) <= parent
+                        || self.is_document_marker(line)
+                    {
+                        return None;
                     }
-                    if blank_lines == 0 {
-                        v.push(' ');
-                    } else {
-                        v.extend(std::iter::repeat_n('\n', blank_lines));
-                    }
+                    self.line_start = line;
+                    fold_line_break(v, blank_lines);
+                    i = first;
                     piece = i;
                     continue;
                 }
@@ -887,21 +890,7 @@ impl<'t> Reader<'t> {
                 break;
             }
             if map {
-                let key = match self.peek() {
-                    b'"' | b'\'' => self.quoted(None)?,
-                    c if self.plain_can_start(c, true) => {
-                        let (node, stop) = self.plain(true)?;
-                        if stop != Stop::Colon {
-                            return None;
-                        }
-                        node
-                    }
-                    _ => return None,
-                };
-                self.skip_spaces();
-                if self.peek() != b':' || key.span.len() > MAX_KEY_LEN {
-                    return None;
-                }
+                let (key, _) = self.key(true)?;
                 self.pos += 1;
                 // After a plain key, YAML wants a space before a nested collection.
                 let plain_key = key
@@ -988,10 +977,7 @@ impl<'t> Reader<'t> {
                     while matches!(self.at(i), b' ' | b'\t') {
                         i += 1;
                     }
-                    let rest = &self.b[self.pos..];
-                    if (rest.starts_with(b"---") || rest.starts_with(b"..."))
-                        && is_blank_or_end(rest.get(3))
-                    {
+                    if self.is_document_marker(self.pos) {
                         return None;
                     }
                     if parent >= 0
@@ -1011,6 +997,16 @@ impl<'t> Reader<'t> {
                 _ => return Some(()),
             }
         }
+    }
+}
+
+/// YAML line folding inside a scalar: one line break reads as a space, and each blank line
+/// after it as a line feed.
+fn fold_line_break(value: &mut String, blank_lines: usize) {
+    if blank_lines == 0 {
+        value.push(' ');
+    } else {
+        value.extend(std::iter::repeat_n('\n', blank_lines));
     }
 }
 

@@ -19,7 +19,7 @@ use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as GSpan
 
 /// How many comments granit may hold while looking ahead (its default is 96). 65,536 comment
 /// lines after one empty value is far beyond any template and costs about 30 MB at worst.
-const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
+pub(super) const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
 
 #[derive(Clone, Debug)]
 pub struct ParseOptions {
