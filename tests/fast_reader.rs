@@ -252,6 +252,17 @@ impl Gen {
         }
     }
 
+    /// A collection's header line ends: maybe a tag, maybe a comment.
+    fn maybe_tag_then_line_end(&mut self) {
+        if self.rng.chance(30) {
+            self.out.push(' ');
+            let tag = self.rng.pick(TAGS);
+            self.out.push_str(tag);
+        }
+        self.comment();
+        self.out.push('\n');
+    }
+
     /// The node after `key:` or `- ` (the indicator is already written).
     fn value(&mut self, indent: usize) {
         let deeper = indent + 1 + self.rng.below(3);
@@ -267,24 +278,12 @@ impl Gen {
                 self.out.push('\n');
             }
             3 if self.depth < 8 => {
-                if self.rng.chance(30) {
-                    self.out.push(' ');
-                    let tag = self.rng.pick(TAGS);
-                    self.out.push_str(tag);
-                }
-                self.comment();
-                self.out.push('\n');
+                self.maybe_tag_then_line_end();
                 self.filler_lines(indent);
                 self.mapping(deeper);
             }
             4 if self.depth < 8 => {
-                if self.rng.chance(30) {
-                    self.out.push(' ');
-                    let tag = self.rng.pick(TAGS);
-                    self.out.push_str(tag);
-                }
-                self.comment();
-                self.out.push('\n');
+                self.maybe_tag_then_line_end();
                 let at = if self.rng.chance(40) { indent } else { deeper };
                 self.sequence(at);
             }

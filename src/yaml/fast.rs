@@ -513,15 +513,9 @@ impl<'t> Reader<'t> {
                     (None, Empty::At(at)) => at,
                     (None, Empty::LineEnd) => line_end,
                 };
-                return Some(Node {
-                    span: Span::new(at, at),
-                    tag: tag.map(Box::new),
-                    anchor: None,
-                    kind: NodeKind::Scalar(Scalar {
-                        value: String::new(),
-                        style: ScalarStyle::Plain,
-                    }),
-                });
+                let mut empty = scalar(Span::new(at, at), String::new(), ScalarStyle::Plain);
+                empty.tag = tag.map(Box::new);
+                return Some(empty);
             }
         };
         if tag.is_some() {
@@ -596,15 +590,7 @@ impl<'t> Reader<'t> {
         self.pos = end;
         let value = self.text[start..end].to_string();
         Some((
-            Node {
-                span: Span::new(start, end),
-                tag: None,
-                anchor: None,
-                kind: NodeKind::Scalar(Scalar {
-                    value,
-                    style: ScalarStyle::Plain,
-                }),
-            },
+            scalar(Span::new(start, end), value, ScalarStyle::Plain),
             stop,
         ))
     }
@@ -734,19 +720,12 @@ impl<'t> Reader<'t> {
             None => self.text[start + 1..i].to_string(),
         };
         self.pos = i + 1;
-        Some(Node {
-            span: Span::new(start, self.pos),
-            tag: None,
-            anchor: None,
-            kind: NodeKind::Scalar(Scalar {
-                value,
-                style: if double {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                },
-            }),
-        })
+        let style = if double {
+            ScalarStyle::DoubleQuoted
+        } else {
+            ScalarStyle::SingleQuoted
+        };
+        Some(scalar(Span::new(start, self.pos), value, style))
     }
 
     /// The escape at `i` (a backslash) and its length in bytes.
@@ -858,19 +837,12 @@ impl<'t> Reader<'t> {
             Some(i) if i as isize > parent => return None,
             _ => {}
         }
-        Some(Node {
-            span: Span::new(start, last_text_end),
-            tag: None,
-            anchor: None,
-            kind: NodeKind::Scalar(Scalar {
-                value,
-                style: if literal {
-                    ScalarStyle::Literal
-                } else {
-                    ScalarStyle::Folded
-                },
-            }),
-        })
+        let style = if literal {
+            ScalarStyle::Literal
+        } else {
+            ScalarStyle::Folded
+        };
+        Some(scalar(Span::new(start, last_text_end), value, style))
     }
 
     // ----- flow collections -----
@@ -997,6 +969,15 @@ impl<'t> Reader<'t> {
                 _ => return Some(()),
             }
         }
+    }
+}
+
+fn scalar(span: Span, value: String, style: ScalarStyle) -> Node {
+    Node {
+        span,
+        tag: None,
+        anchor: None,
+        kind: NodeKind::Scalar(Scalar { value, style }),
     }
 }
 
