@@ -18,7 +18,7 @@ use crate::source::Span;
 use granit_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Span as GSpan, StructureStyle};
 
 /// How many comments granit may hold while looking ahead (its default is 96). 65,536 comment
-/// lines after one empty value is far beyond any template and costs about 30 MB at worst.
+/// lines after one empty value is far beyond any template, and still a bound on the buffer.
 pub(super) const MAX_BUFFERED_COMMENTS: usize = 1 << 16;
 
 #[derive(Clone, Debug)]
@@ -77,9 +77,9 @@ pub fn parse_general(text: &str, opts: &ParseOptions) -> Result<Document, ParseE
         // internal stacks bounded as well.
         flow_nesting_limit: max_depth.saturating_add(1),
         block_nesting_limit: max_depth.saturating_add(1),
-        // granit buffers the comments it meets while looking past an empty value and gives up
+        // granit buffers the comments it meets while looking past an empty value and gave up
         // after 96 of them, which turned a valid template (a key with nothing after it, then a
-        // long commented-out block) into a syntax error. The file size cap bounds them anyway.
+        // long commented-out block) into a syntax error.
         max_buffered_comment_events: MAX_BUFFERED_COMMENTS,
     };
     let mut builder = Builder::new(text, max_depth);
