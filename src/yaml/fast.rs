@@ -122,6 +122,32 @@ fn is_blank_or_end(c: Option<&u8>) -> bool {
     matches!(c, None | Some(b' ' | b'\t' | b'\n' | b'\r'))
 }
 
+/// YAML's indicator characters, which a plain scalar may not start with (`-`, `?` and `:` only
+/// when a space follows; callers decide).
+fn is_indicator(c: u8) -> bool {
+    matches!(
+        c,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    )
+}
+
 fn is_flow_indicator(c: u8) -> bool {
     matches!(c, b',' | b'[' | b']' | b'{' | b'}')
 }
@@ -183,6 +209,11 @@ impl<'t> Reader<'t> {
     fn enter(&mut self) -> Option<()> {
         self.depth += 1;
         (self.depth < self.max_depth).then_some(())
+    }
+
+    /// A `#` at `pos` starts a comment only at a line's start or after a space or tab.
+    fn may_start_comment(&self) -> bool {
+        self.pos == self.line_start || matches!(self.b[self.pos - 1], b' ' | b'\t')
     }
 
     fn comment(&mut self) {
@@ -253,7 +284,7 @@ impl<'t> Reader<'t> {
     fn finish_line(&mut self) -> Option<()> {
         self.skip_spaces();
         if self.peek() == b'#' {
-            if self.pos > self.line_start && !matches!(self.b[self.pos - 1], b' ' | b'\t') {
+            if !self.may_start_comment() {
                 return None;
             }
             self.comment();
@@ -355,7 +386,7 @@ impl<'t> Reader<'t> {
         let key = match self.peek() {
             b'"' | b'\'' => self.quoted(None)?,
             c if self.plain_can_start(c, flow) => {
-                let (node, stop) = self.plain(flow)?;
+                let (node, stop) = self.plain(flow);
                 if stop != Stop::Colon {
                     return None;
                 }
@@ -437,7 +468,7 @@ impl<'t> Reader<'t> {
             }
             c if self.plain_can_start(c, false) => {
                 let at = self.pos;
-                let (mut node, stop) = self.plain(false)?;
+                let (mut node, stop) = self.plain(false);
                 if stop == Stop::Colon {
                     return self.compact_mapping(place, may_be_key, at);
                 }
@@ -555,14 +586,13 @@ impl<'t> Reader<'t> {
                 let next = self.b.get(self.pos + 1);
                 !(is_blank_or_end(next) || flow && next.is_some_and(|&n| is_flow_indicator(n)))
             }
-            b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
-            | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t' | b'\n' | b'\r' => false,
+            c if is_indicator(c) || matches!(c, b' ' | b'\t' | b'\n' | b'\r') => false,
             _ => self.pos < self.b.len(),
         }
     }
 
     /// A one-line plain scalar at `pos`, and what stopped it.
-    fn plain(&mut self, flow: bool) -> Option<(Node, Stop)> {
+    fn plain(&mut self, flow: bool) -> (Node, Stop) {
         let start = self.pos;
         let mut i = start;
         let stop = loop {
@@ -589,10 +619,10 @@ impl<'t> Reader<'t> {
         }
         self.pos = end;
         let value = self.text[start..end].to_string();
-        Some((
+        (
             scalar(Span::new(start, end), value, ScalarStyle::Plain),
             stop,
-        ))
+        )
     }
 
     /// The lines that continue a block plain scalar: indented more than `parent`, after any
@@ -612,31 +642,13 @@ impl<'t> Reader<'t> {
             if i >= self.b.len() || ((i - line) as isize) <= parent || first == b'#' {
                 break;
             }
-            if matches!(
-                first,
-                b'-' | b'?'
-                    | b':'
-                    | b','
-                    | b'['
-                    | b']'
-                    | b'{'
-                    | b'}'
-                    | b'&'
-                    | b'*'
-                    | b'!'
-                    | b'|'
-                    | b'>'
-                    | b'\''
-                    | b'"'
-                    | b'%'
-                    | b'@'
-                    | b'`'
-            ) {
+            // Even `-x` or `:x`, which could go on a plain scalar, are left to the general parser.
+            if is_indicator(first) {
                 return None;
             }
             self.pos = i;
             self.line_start = line;
-            let (more, stop) = self.plain(false)?;
+            let (more, stop) = self.plain(false);
             if stop == Stop::Colon {
                 return None;
             }
@@ -916,19 +928,21 @@ impl<'t> Reader<'t> {
             b'[' | b'{' => self.flow_collection(parent)?,
             b'"' | b'\'' => self.quoted(Some(parent))?,
             c if self.plain_can_start(c, true) => {
-                let (node, stop) = self.plain(true)?;
-                if stop == Stop::Colon || stop == Stop::Line {
-                    // A single-pair mapping, or a plain scalar that may go on over lines.
-                    if stop == Stop::Colon {
-                        return None;
+                let (node, stop) = self.plain(true);
+                match stop {
+                    // A single-pair mapping (`[k: v]`).
+                    Stop::Colon => return None,
+                    // Unless the collection goes on after the line break, the scalar would.
+                    Stop::Line => {
+                        let save = (self.pos, self.line_start, self.comments.len());
+                        self.flow_space(parent)?;
+                        if !matches!(self.peek(), b',' | b']' | b'}') {
+                            return None;
+                        }
+                        (self.pos, self.line_start) = (save.0, save.1);
+                        self.comments.truncate(save.2);
                     }
-                    let save = (self.pos, self.line_start, self.comments.len());
-                    self.flow_space(parent)?;
-                    if !matches!(self.peek(), b',' | b']' | b'}') {
-                        return None;
-                    }
-                    (self.pos, self.line_start) = (save.0, save.1);
-                    self.comments.truncate(save.2);
+                    Stop::Comment | Stop::Flow => {}
                 }
                 node
             }
@@ -961,7 +975,7 @@ impl<'t> Reader<'t> {
                     }
                 }
                 b'#' => {
-                    if self.pos > self.line_start && !matches!(self.b[self.pos - 1], b' ' | b'\t') {
+                    if !self.may_start_comment() {
                         return None;
                     }
                     self.comment();
