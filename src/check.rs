@@ -77,7 +77,10 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();
-            if settings.selection.is_enabled(meta) && !skipped.contains(&meta.name) {
+            if meta.stage == rules::Stage::File
+                && settings.selection.is_enabled(meta)
+                && !skipped.contains(&meta.name)
+            {
                 rule.check(&ctx, &mut found);
             }
         }

@@ -650,7 +650,7 @@ fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result
 
 /// The closest rule name, code or family to a mistyped one, if any is close enough.
 fn suggest(typed: &str) -> Option<&'static str> {
-    crate::config::suggest_rule(typed)
+    rules::suggest(typed)
 }
 
 /// `config --show` / `config --schema`.

@@ -279,7 +279,7 @@ fn check_rule_name(node: &Node, kind: RuleKind) -> Result<(), (usize, String)> {
         return Ok(());
     }
     let mut message = format!("unknown rule `{name}`");
-    match suggest_rule(name) {
+    match rules::suggest(name) {
         Some(s) => message.push_str(&format!("; did you mean `{s}`?")),
         None => message.push_str(" (see `cfn-policy-lint rules`)"),
     }
@@ -294,16 +294,6 @@ pub fn is_known_entry(entry: &str) -> bool {
     }
     .unknown_entries()
     .is_empty()
-}
-
-/// The closest rule name, code or family to a mistyped one.
-pub fn suggest_rule(typed: &str) -> Option<&'static str> {
-    let families = ["yaml", "template", "iam", "purpose", "project"];
-    let candidates = rules::registry()
-        .iter()
-        .flat_map(|r| [r.meta().name, r.meta().code])
-        .chain(families);
-    crate::suggest::closest(typed, candidates)
 }
 
 /// What the command line says, applied on top of every configuration file.

@@ -1,4 +1,8 @@
-//! The one finding type every rule emits and every renderer consumes.
+//! The one finding type every rule emits and every renderer consumes, and the identity of the
+//! rules that emit it.
+//!
+//! [`RuleMeta`] lives here, below every stage, because every stage that reports a finding names
+//! its rule: the parser's syntax errors and the indentation doctor as much as the rules.
 
 use crate::source::Span;
 use serde::Serialize;
@@ -40,6 +44,91 @@ impl FromStr for Severity {
                 "unknown severity `{other}` (expected error, warning or info)"
             )),
         }
+    }
+}
+
+/// A rule's family: the group `--select`, `--ignore` and the configuration can name at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Yaml,
+    Template,
+    Iam,
+    Purpose,
+    Project,
+}
+
+impl Family {
+    /// Every family, in the order `cfn-policy-lint rules` lists them.
+    pub const ALL: [Family; 5] = [
+        Family::Yaml,
+        Family::Template,
+        Family::Iam,
+        Family::Purpose,
+        Family::Project,
+    ];
+
+    /// The name users type, which is also the folder of its rules under `src/rules/`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Yaml => "yaml",
+            Family::Template => "template",
+            Family::Iam => "iam",
+            Family::Purpose => "purpose",
+            Family::Project => "project",
+        }
+    }
+}
+
+/// When a rule's findings are made, which decides when its suppressions can be judged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// While reading the file (syntax errors, the indentation doctor): also for a file that
+    /// does not parse.
+    Yaml,
+    /// By the per-file rules, on a file that parsed (possibly after the doctor's repair).
+    File,
+    /// By the cross-file pass, after every file of the run is checked.
+    CrossFile,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Yaml => "yaml",
+            Stage::File => "file",
+            Stage::CrossFile => "cross-file",
+        }
+    }
+}
+
+/// A rule's identity, documentation and defaults. Declared once per rule by `declare_rule!`.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub code: &'static str,
+    pub severity: Severity,
+    pub family: Family,
+    pub stage: Stage,
+    pub summary: &'static str,
+    /// Runs only when selected by its own name or code (not by `all` or its family): for
+    /// portability advice that would be noise on most repositories.
+    pub opt_in: bool,
+    /// The keys this rule reads under `rules: <name>:` in the configuration, each with what it
+    /// means.
+    pub options: &'static [(&'static str, &'static str)],
+    /// Markdown from the rule's doc comment (each line keeps the one leading space rustdoc adds).
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The documentation with rustdoc's leading space removed from each line.
+    pub fn docs_text(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim_end().to_string() + "\n"
     }
 }
 
@@ -92,7 +181,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic carrying the rule's identity and default severity.
-    pub fn new(meta: &crate::rules::RuleMeta, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(meta: &RuleMeta, span: Span, message: impl Into<String>) -> Self {
         Diagnostic {
             rule: meta.name,
             code: meta.code,

@@ -117,7 +117,7 @@ fn syntax_errors(report: &FileReport) -> usize {
     report
         .diagnostics
         .iter()
-        .filter(|d| d.rule == "yaml-syntax")
+        .filter(|d| d.rule == crate::rules::yaml::YamlSyntax::META.name)
         .count()
 }
 

@@ -9,7 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::yaml::UnusedSuppression;
-use crate::rules::{self, Selection};
+use crate::rules::{self, Selection, Stage};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::Template;
 use crate::yaml::{Document, Node, NodeKind};
@@ -17,13 +17,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 const MARKER: &str = "cfn-policy-lint:";
 
-/// Rules whose findings come from the cross-file pass, after every file is checked: their
+/// Whether `rule`'s findings come from the cross-file pass, after every file is checked: its
 /// suppressions are applied and judged then ([`Suppressions::apply_cross_file`]).
-pub const CROSS_FILE_RULES: &[&str] = &[
-    "policy-name-mismatch",
-    "duplicate-policy-name",
-    "unknown-aws-managed-policy",
-];
+fn is_cross_file(rule: &str) -> bool {
+    stage_of(rule) == Some(Stage::CrossFile)
+}
+
+fn stage_of(rule: &str) -> Option<Stage> {
+    rules::find(rule).map(|r| r.meta().stage)
+}
 
 /// What a suppression covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -130,8 +132,7 @@ impl Suppressions {
         let mut s = Suppressions::scan(source);
         s.malformed.clear();
         for d in &mut s.directives {
-            d.rules
-                .retain(|r| r.rule.is_some_and(|rule| CROSS_FILE_RULES.contains(&rule)));
+            d.rules.retain(|r| r.rule.is_some_and(is_cross_file));
         }
         s.directives.retain(|d| !d.rules.is_empty());
         s.rules_ran = true;
@@ -169,7 +170,6 @@ impl Suppressions {
         if !self.reports_unused(selection) {
             return;
         }
-        const EARLY: &[&str] = &["yaml-syntax", "tab-indentation", "inconsistent-indentation"];
         for m in &self.malformed {
             diagnostics.push(
                 Diagnostic::new(
@@ -190,17 +190,21 @@ impl Suppressions {
                         r.span,
                         format!("`{}` is not a rule, so this suppresses nothing", r.written),
                     );
-                    d = match crate::config::suggest_rule(&r.written) {
+                    d = match rules::suggest(&r.written) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help("`cfn-policy-lint rules` lists the rule names"),
                     };
                     diagnostics.push(d);
                     continue;
                 };
-                // Cross-file rules have not run yet: judged in `apply_cross_file`.
+                // Only the rules that read the file run when it does not parse, and cross-file
+                // rules have not run yet (they are judged in `apply_cross_file`).
                 let judged = directive.scope != Scope::File
-                    && (rules_ran || EARLY.contains(&rule))
-                    && !CROSS_FILE_RULES.contains(&rule)
+                    && match stage_of(rule) {
+                        Some(Stage::Yaml) => true,
+                        Some(Stage::File) => rules_ran,
+                        Some(Stage::CrossFile) | None => false,
+                    }
                     && selection.is_enabled_name(rule);
                 if judged && !r.used.load(Ordering::Relaxed) {
                     diagnostics.push(unused(r, rule));
@@ -215,7 +219,7 @@ impl Suppressions {
         self.directives
             .iter()
             .flat_map(|d| &d.rules)
-            .any(|r| r.rule.is_some_and(|rule| CROSS_FILE_RULES.contains(&rule)))
+            .any(|r| r.rule.is_some_and(is_cross_file))
     }
 
     /// The cross-file pass's findings for this file: drop the suppressed ones, then report the
@@ -235,7 +239,7 @@ impl Suppressions {
         }
         for directive in self.directives.iter().filter(|d| d.scope != Scope::File) {
             for r in &directive.rules {
-                let Some(rule) = r.rule.filter(|rule| CROSS_FILE_RULES.contains(rule)) else {
+                let Some(rule) = r.rule.filter(|rule| is_cross_file(rule)) else {
                     continue;
                 };
                 if selection.is_enabled_name(rule) && !r.used.load(Ordering::Relaxed) {

@@ -1,9 +1,14 @@
 //! The rule trait, rule metadata and the registry of every rule.
 //!
 //! A rule's doc comment is the single source of its documentation: `declare_rule!` captures it
-//! into [`RuleMeta::docs`], which `explain`, `rules` and generated docs read.
+//! into [`RuleMeta::docs`], which `explain`, `rules` and the generated `docs/rules.md` read.
+//!
+//! The registry is derived, not listed: `build.rs` makes every file under `src/rules/<family>/`
+//! that calls `declare_rule!` a module of its family and puts its rule in [`registry`]. Adding a
+//! rule is adding its file (`scripts/new-rule` writes one with its fixtures).
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+pub use crate::diagnostic::{Family, RuleMeta, Stage};
 use crate::iam::{EmbeddedDocuments, Policy};
 use crate::source::SourceFile;
 use crate::template::Template;
@@ -15,53 +20,6 @@ pub mod project;
 pub mod purpose;
 pub mod template;
 pub mod yaml;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    Yaml,
-    Template,
-    Iam,
-    Purpose,
-    Project,
-}
-
-impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Yaml => "yaml",
-            Family::Template => "template",
-            Family::Iam => "iam",
-            Family::Purpose => "purpose",
-            Family::Project => "project",
-        }
-    }
-}
-
-#[derive(Debug)]
-pub struct RuleMeta {
-    pub name: &'static str,
-    pub code: &'static str,
-    pub severity: Severity,
-    pub family: Family,
-    pub summary: &'static str,
-    /// Runs only when selected by its own name or code (not by `all` or its family): for
-    /// portability advice that would be noise on most repositories.
-    pub opt_in: bool,
-    /// Markdown from the rule's doc comment (each line keeps the one leading space rustdoc adds).
-    pub docs: &'static str,
-}
-
-impl RuleMeta {
-    /// The documentation with rustdoc's leading space removed from each line.
-    pub fn docs_text(&self) -> String {
-        let mut out = String::with_capacity(self.docs.len());
-        for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out.trim_end().to_string() + "\n"
-    }
-}
 
 /// What a per-file rule can look at. `source` is the text the AST was built from: the original
 /// file, or the indentation doctor's repair of it (then `repaired` is true and the engine maps
@@ -145,15 +103,20 @@ impl<'a> FileContext<'a> {
     }
 }
 
-pub trait Rule: Sync + Send {
+/// A rule's identity. `declare_rule!` implements it; nothing else should.
+pub trait HasMeta {
     fn meta(&self) -> &'static RuleMeta;
+}
 
-    /// Per-file check. Rules whose findings come from an earlier stage (syntax errors, the
-    /// indentation doctor, the cross-file pass) keep the default.
+pub trait Rule: HasMeta + Sync + Send {
+    /// Per-file check. Rules whose findings come from another stage (`Stage::Yaml`,
+    /// `Stage::CrossFile`: see `crate::checkers`) keep the default.
     fn check(&self, _ctx: &FileContext<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 /// Declare a rule struct whose doc comment becomes its documentation.
+///
+/// `stage` defaults to `File` (a per-file rule), `opt_in` to `false`, `options` to none.
 #[macro_export]
 macro_rules! declare_rule {
     (
@@ -163,8 +126,10 @@ macro_rules! declare_rule {
             code: $code:literal,
             severity: $sev:ident,
             family: $fam:ident,
+            $(stage: $stage:ident,)?
             summary: $summary:literal
-            $(, opt_in: $opt_in:literal)? $(,)?
+            $(, opt_in: $opt_in:literal)?
+            $(, options: [$(($opt:literal, $opt_doc:literal)),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -177,67 +142,46 @@ macro_rules! declare_rule {
                 code: $code,
                 severity: $crate::diagnostic::Severity::$sev,
                 family: $crate::rules::Family::$fam,
+                stage: $crate::declare_rule!(@stage $($stage)?),
                 summary: $summary,
                 opt_in: false $(|| $opt_in)?,
+                options: &[$($(($opt, $opt_doc)),*)?],
                 docs: concat!($($doc, "\n"),*),
             };
         }
+
+        impl $crate::rules::HasMeta for $ty {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &Self::META
+            }
+        }
     };
+    (@stage) => { $crate::rules::Stage::File };
+    (@stage $stage:ident) => { $crate::rules::Stage::$stage };
 }
 
-/// Every rule, once. Order is the order of `cfn-policy-lint rules`.
+mod generated {
+    use super::{iam, project, purpose, template, yaml, Rule};
+    include!(concat!(env!("OUT_DIR"), "/rules/registry.rs"));
+}
+
+/// Every rule, once, by family (in [`Family::ALL`] order) and then by code: the order of
+/// `cfn-policy-lint rules` and of the generated reference.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    static RULES: &[&dyn Rule] = &[
-        // yaml
-        &yaml::YamlSyntax,
-        &yaml::DuplicateKey,
-        &yaml::YamlAlias,
-        &yaml::TabIndentation,
-        &yaml::InconsistentIndentation,
-        &yaml::JsonNotStrict,
-        &yaml::UnusedSuppression,
-        // template
-        &template::UnknownTag,
-        &template::UndefinedReference,
-        &template::UnusedParameter,
-        &template::InvalidTemplateSection,
-        &template::InvalidSubVariable,
-        // iam: policy structure
-        &iam::InvalidEffect,
-        &iam::InvalidPolicyVersion,
-        &iam::UnquotedPolicyVersion,
-        &iam::MissingPolicyVersion,
-        &iam::InvalidPolicyElement,
-        &iam::MissingPolicyElement,
-        &iam::ConflictingPolicyElements,
-        &iam::InvalidSid,
-        &iam::DuplicateSid,
-        &iam::PrincipalInIdentityPolicy,
-        &iam::AllowNotAction,
-        &iam::AllowNotResource,
-        &iam::AllowNotPrincipal,
-        &iam::PublicPrincipal,
-        &iam::FullAdmin,
-        &iam::PolicyTooLarge,
-        // iam: catalogue
-        &iam::UnknownService,
-        &iam::UnknownAction,
-        &iam::ActionPatternMatchesNothing,
-        &iam::InvalidArn,
-        &iam::ResourceScopeMismatch,
-        &iam::ServiceWildcardAction,
-        &iam::WildcardResource,
-        &iam::PassRoleWildcard,
-        &iam::UnknownConditionOperator,
-        &iam::UnknownConditionKey,
-        // purpose
-        &purpose::MissingRequiredActions,
-        // project
-        &project::PolicyNameMismatch,
-        &project::DuplicatePolicyName,
-        &project::UnknownAwsManagedPolicy,
-    ];
-    RULES
+    static SORTED: OnceLock<Vec<&'static dyn Rule>> = OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut rules = generated::RULES.to_vec();
+        rules.sort_by_key(|r| (r.meta().family, r.meta().code));
+        rules
+    })
+}
+
+/// The rules whose findings are made at `stage`.
+pub fn at_stage(stage: Stage) -> impl Iterator<Item = &'static RuleMeta> {
+    registry()
+        .iter()
+        .map(|r| r.meta())
+        .filter(move |m| m.stage == stage)
 }
 
 pub fn find(name_or_code: &str) -> Option<&'static dyn Rule> {
@@ -280,14 +224,30 @@ impl Selection {
 
     /// Entries that name no rule, code or family.
     pub fn unknown_entries(&self) -> Vec<&str> {
-        let families = ["yaml", "template", "iam", "purpose", "project", "all"];
         self.select
             .iter()
             .chain(&self.ignore)
             .map(String::as_str)
-            .filter(|e| find(e).is_none() && !families.iter().any(|f| f.eq_ignore_ascii_case(e)))
+            .filter(|e| find(e).is_none() && !is_group(e))
             .collect()
     }
+}
+
+/// Whether `name` is a family name or `all`.
+fn is_group(name: &str) -> bool {
+    name.eq_ignore_ascii_case("all")
+        || Family::ALL
+            .iter()
+            .any(|f| f.as_str().eq_ignore_ascii_case(name))
+}
+
+/// The rule name, code or family closest to a misspelt one.
+pub fn suggest(typed: &str) -> Option<&'static str> {
+    let candidates = registry()
+        .iter()
+        .flat_map(|r| [r.meta().name, r.meta().code])
+        .chain(Family::ALL.iter().map(|f| f.as_str()));
+    crate::suggest::closest(typed, candidates)
 }
 
 #[cfg(test)]
@@ -311,6 +271,56 @@ mod tests {
         assert!(!sel(&["I016"], &["iam"]).is_enabled(meta));
         // Ordinary rules are unaffected.
         assert!(sel(&[], &[]).is_enabled(&crate::rules::iam::InvalidEffect::META));
+    }
+
+    #[test]
+    fn every_rule_lives_in_the_folder_of_its_family() {
+        for (rule, folder) in generated::RULES.iter().zip(generated::FOLDERS) {
+            let m = rule.meta();
+            assert_eq!(
+                m.family.as_str(),
+                *folder,
+                "{} is declared in family `{}` but its file is in src/rules/{folder}/",
+                m.name,
+                m.family.as_str()
+            );
+        }
+        assert_eq!(generated::RULES.len(), generated::FOLDERS.len());
+    }
+
+    #[test]
+    fn registry_is_ordered_by_family_then_code() {
+        let keys: Vec<_> = registry()
+            .iter()
+            .map(|r| (r.meta().family, r.meta().code))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(registry().len(), generated::RULES.len());
+    }
+
+    #[test]
+    fn engine_stage_rules_have_no_per_file_check() {
+        // A rule of another stage whose `check` reported something would be reported twice or
+        // at the wrong time: run each on a file that every per-file rule has something to say
+        // about, and expect silence.
+        let text = "Resources:\n  R:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyDocument:\n        Statement:\n          - Effect: allow\n            Action: '*'\n            Resource: '*'\n";
+        let source = SourceFile::new("t.yaml", text);
+        let document = crate::yaml::parse(text, &Default::default()).expect("parses");
+        let template = Template::from_document(&document);
+        let ctx = FileContext::new(&source, Some(&document), Some(&template), false);
+        for rule in registry().iter().filter(|r| r.meta().stage != Stage::File) {
+            let mut out = Vec::new();
+            rule.check(&ctx, &mut out);
+            assert!(
+                out.is_empty(),
+                "{} reported from its per-file check",
+                rule.meta().name
+            );
+        }
+        assert!(at_stage(Stage::Yaml).count() >= 3);
+        assert!(at_stage(Stage::CrossFile).count() >= 3);
     }
 
     #[test]

@@ -3,7 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::iam::action::glob_matches;
 use crate::iam::Catalog;
 use crate::rules::iam::support::action_patterns;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::distance_ignore_case;
 
 declare_rule! {
@@ -35,10 +35,6 @@ declare_rule! {
 }
 
 impl Rule for ActionPatternMatchesNothing {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
         for (item, pattern) in action_patterns(ctx) {

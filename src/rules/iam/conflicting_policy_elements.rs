@@ -1,7 +1,7 @@
 use super::edits::value_span;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -42,10 +42,6 @@ const PAIRS: [(&str, &str); 3] = [
 ];
 
 impl Rule for ConflictingPolicyElements {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = std::collections::HashSet::new();
         for policy in ctx.policies() {

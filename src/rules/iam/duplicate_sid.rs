@@ -2,7 +2,7 @@ use super::edits::{literal, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{Policy, PolicyKind, Statement};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -50,10 +50,6 @@ fn unique_sids_required(policy: &Policy<'_>) -> bool {
 }
 
 impl Rule for DuplicateSid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             if !unique_sids_required(policy) {

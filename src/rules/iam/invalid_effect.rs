@@ -1,7 +1,7 @@
 use super::edits::{literal, replace_value, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 
 declare_rule! {
@@ -38,10 +38,6 @@ declare_rule! {
 const EFFECTS: [&str; 2] = ["Allow", "Deny"];
 
 impl Rule for InvalidEffect {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for st in &policy.statements {

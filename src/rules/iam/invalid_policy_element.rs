@@ -1,7 +1,7 @@
 use super::edits::replace_value;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::yaml::{Entry, Node};
 
@@ -106,10 +106,6 @@ impl InvalidPolicyElement {
 }
 
 impl Rule for InvalidPolicyElement {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = std::collections::HashSet::new();
         for policy in ctx.policies() {

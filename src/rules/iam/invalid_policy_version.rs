@@ -2,7 +2,7 @@ use super::edits::{literal, replace_value, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::iam::support::key_value;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -39,10 +39,6 @@ declare_rule! {
 pub(crate) const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
 impl Rule for InvalidPolicyVersion {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             let Some(version) = policy.version else {

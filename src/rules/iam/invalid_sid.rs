@@ -3,7 +3,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::PolicyKind;
 use crate::rules::iam::support::key_value;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -49,10 +49,6 @@ fn alphanumeric(sid: &str) -> String {
 }
 
 impl Rule for InvalidSid {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             if !matches!(policy.kind, PolicyKind::Identity | PolicyKind::Trust) {

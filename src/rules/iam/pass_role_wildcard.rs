@@ -3,7 +3,7 @@ use crate::diagnostic::Diagnostic;
 use crate::iam::arn::{ResourceArn, Tok};
 use crate::iam::PolicyKind;
 use crate::rules::iam::support::{means_allow, patterns, value_span};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for PassRoleWildcard {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {

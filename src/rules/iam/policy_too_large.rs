@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{AttachTarget, IdentityKind, Policy, PolicyKind};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::template::{intrinsic, is_no_value, string_template, Call};
 use crate::yaml::{Node, NodeKind, Resolved};
 
@@ -177,10 +177,6 @@ fn anchor(policy: &Policy<'_>) -> crate::source::Span {
 }
 
 impl Rule for PolicyTooLarge {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let mut inline: Vec<(Identity<'_>, Vec<Sized<'_, '_>>)> = Vec::new();
         for policy in ctx.policies() {

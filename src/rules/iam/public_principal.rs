@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{ConditionBlock, Policy, PolicyKind};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -126,10 +126,6 @@ fn denies_other_sources(policy: &Policy<'_>) -> bool {
 }
 
 impl Rule for PublicPrincipal {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             if !matches!(policy.kind, PolicyKind::Resource | PolicyKind::Trust)

@@ -7,7 +7,7 @@ use crate::iam::ActionRef;
 use crate::rules::iam::support::{
     as_written, by_familiarity, means_allow, name_some, patterns, scoped_resources, value_span,
 };
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::source::Span;
 
 declare_rule! {
@@ -73,10 +73,6 @@ struct Group {
 }
 
 impl Rule for ResourceScopeMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {

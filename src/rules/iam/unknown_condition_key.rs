@@ -5,7 +5,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::{Catalog, ConditionKey, Service};
 use crate::rules::iam::support::patterns;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::template::spans::whole_value_span;
 
@@ -50,10 +50,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownConditionKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
         for policy in ctx.policies() {

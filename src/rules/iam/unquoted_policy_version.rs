@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::yaml::ScalarStyle;
 
 declare_rule! {
@@ -51,10 +51,6 @@ fn looks_like_date(text: &str) -> bool {
 }
 
 impl Rule for UnquotedPolicyVersion {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             let Some(version) = policy.version else {

@@ -4,7 +4,7 @@ use crate::iam::{AccessLevel, ActionRef, PolicyKind};
 use crate::rules::iam::support::{
     by_familiarity, granted_on_star_by_design, means_allow, name_some, patterns,
 };
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 
 declare_rule! {
     /// ## What it does
@@ -48,10 +48,6 @@ declare_rule! {
 }
 
 impl Rule for WildcardResource {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -36,12 +36,10 @@ declare_rule! {
         code: "X002",
         severity: Error,
         family: Project,
+        stage: CrossFile,
         summary: "The same managed policy name defined twice in the checked files",
     }
 }
 
-impl Rule for DuplicatePolicyName {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::cross_file`.
+impl Rule for DuplicatePolicyName {}

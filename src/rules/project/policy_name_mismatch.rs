@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -44,12 +44,10 @@ declare_rule! {
         code: "X001",
         severity: Error,
         family: Project,
+        stage: CrossFile,
         summary: "A policy referenced by a name that no checked file defines, close to one that is",
     }
 }
 
-impl Rule for PolicyNameMismatch {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::cross_file`.
+impl Rule for PolicyNameMismatch {}

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -33,12 +33,10 @@ declare_rule! {
         code: "X003",
         severity: Error,
         family: Project,
+        stage: CrossFile,
         summary: "An AWS managed policy ARN with a misspelt name or a wrong path",
     }
 }
 
-impl Rule for UnknownAwsManagedPolicy {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::cross_file`.
+impl Rule for UnknownAwsManagedPolicy {}

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::purpose::{analyse_with_configured, principals, Finding, Missing, PackSet, Recognition};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::source::Span;
 
 declare_rule! {
@@ -75,10 +75,6 @@ declare_rule! {
 }
 
 impl Rule for MissingRequiredActions {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         check_with(PackSet::active(), ctx, out);
     }

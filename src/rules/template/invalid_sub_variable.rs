@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::template::is_valid_sub_variable;
 
 declare_rule! {
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidSubVariable {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(template) = ctx.template else { return };
         if !template.is_mapping || template.has_unknown_content() {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::template::SECTIONS;
 
@@ -39,10 +39,6 @@ declare_rule! {
 }
 
 impl Rule for InvalidTemplateSection {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(template) = ctx.template else { return };
         for section in &template.sections {

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::template::{RefKind, Reference, Template, PSEUDO_PARAMETERS, SECTIONS};
 
@@ -53,10 +53,6 @@ declare_rule! {
 }
 
 impl Rule for UndefinedReference {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(template) = ctx.template else { return };
         if !template.is_mapping || template.has_unknown_content() {

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::template::Function;
 
@@ -36,10 +36,6 @@ declare_rule! {
 }
 
 impl Rule for UnknownTag {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(root) = ctx.template.and_then(|t| t.root) else {
             return;

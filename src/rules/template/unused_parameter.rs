@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 use crate::template::RefKind;
 use crate::yaml::ast::Node;
@@ -52,10 +52,6 @@ declare_rule! {
 }
 
 impl Rule for UnusedParameter {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(template) = ctx.template else { return };
         if template.parameters.is_empty() || template.has_unknown_content() {

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::yaml::{Entry, NodeKind, ScalarStyle};
 
 declare_rule! {
@@ -49,10 +49,6 @@ declare_rule! {
 const SMALL_MAPPING: usize = 12;
 
 impl Rule for DuplicateKey {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(root) = ctx.document.and_then(|d| d.root.as_ref()) else {
             return;

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -42,12 +42,10 @@ declare_rule! {
         code: "Y003",
         severity: Error,
         family: Yaml,
+        stage: Yaml,
         summary: "A key or list item indented to a column that matches no enclosing block",
     }
 }
 
-impl Rule for InconsistentIndentation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::indentation`.
+impl Rule for InconsistentIndentation {}

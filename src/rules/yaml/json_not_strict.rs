@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::source::{floor_char_boundary, SourceFile, Span};
 use crate::yaml::{Document, Node};
 
@@ -43,10 +43,6 @@ declare_rule! {
 }
 
 impl Rule for JsonNotStrict {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let is_json = ctx
             .source

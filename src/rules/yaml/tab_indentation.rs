@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -38,12 +38,10 @@ declare_rule! {
         code: "Y002",
         severity: Error,
         family: Yaml,
+        stage: Yaml,
         summary: "A line indented with TAB characters, which YAML does not allow",
     }
 }
 
-impl Rule for TabIndentation {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::indentation`.
+impl Rule for TabIndentation {}

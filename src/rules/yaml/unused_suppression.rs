@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -41,8 +41,5 @@ declare_rule! {
 }
 
 // Findings come from the suppression stage in `crate::suppress`, after the other rules ran.
-impl Rule for UnusedSuppression {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::suppressions`.
+impl Rule for UnusedSuppression {}

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::rules::{FileContext, Rule, RuleMeta};
+use crate::rules::{FileContext, Rule};
 use crate::source::Span;
 use crate::yaml::{Node, NodeKind, ScalarStyle};
 
@@ -51,10 +51,6 @@ const HELP: &str = "CloudFormation does not expand YAML anchors and aliases: wri
                     in full where it is used (or share it through a Parameter or a Mapping)";
 
 impl Rule for YamlAlias {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let Some(root) = ctx.document.and_then(|d| d.root.as_ref()) else {
             return;

@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::rules::{Rule, RuleMeta};
+use crate::rules::Rule;
 
 declare_rule! {
     /// ## What it does
@@ -38,12 +38,10 @@ declare_rule! {
         code: "Y001",
         severity: Error,
         family: Yaml,
+        stage: Yaml,
         summary: "A file that is not valid YAML or JSON",
     }
 }
 
-impl Rule for YamlSyntax {
-    fn meta(&self) -> &'static RuleMeta {
-        &Self::META
-    }
-}
+// Its findings are made by `crate::checkers::syntax`.
+impl Rule for YamlSyntax {}
