@@ -977,7 +977,7 @@ Resources:
                 }]
             );
             let st = &inline.statements[0];
-            assert!(st.is_allow());
+            assert!(st.effect() == Some(Effect::Allow));
             let typo = &st.actions()[1];
             assert_eq!(at(text, typo.span), "ssm:GetParamter");
             assert_eq!(typo.valid().map(|p| p.name()), Some("GetParamter"));
@@ -986,7 +986,7 @@ Resources:
             // A single statement mapping and attachments by Ref and by name.
             let extra = &ps[2];
             assert_eq!(extra.statements.len(), 1);
-            assert!(extra.statements[0].is_deny());
+            assert_eq!(extra.statements[0].effect(), Some(Effect::Deny));
             assert_eq!(extra.attached_to.len(), 2);
             assert!(matches!(
                 extra.attached_to[1].target,

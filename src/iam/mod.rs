@@ -15,6 +15,6 @@ pub use extract::{is_policy_document, EmbeddedDocuments};
 pub use managed::{managed_policy, managed_policy_names, ManagedPolicy};
 pub use model::{
     ActionItem, ActionList, AttachTarget, Attachment, ConditionBlock, ConditionEntry,
-    ConditionOperator, DocumentOrigin, Element, IdentityKind, Item, Owner, Policy, PolicyKind,
-    PrincipalBlock, PrincipalEntry, ResourceList, Statement,
+    ConditionOperator, DocumentOrigin, Effect, Element, IdentityKind, Item, Owner, Policy,
+    PolicyKind, PrincipalBlock, PrincipalEntry, ResourceList, Statement,
 };

@@ -382,18 +382,39 @@ pub struct Statement<'a> {
     pub condition: Option<ConditionBlock<'a>>,
 }
 
+/// What a statement does to the requests it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub const ALL: [Effect; 2] = [Effect::Allow, Effect::Deny];
+
+    /// The spelling IAM accepts (it is case-sensitive).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
 impl<'a> Statement<'a> {
     /// The literal `Effect` value, as written.
     pub fn effect_text(&self) -> Option<&'a str> {
         self.effect.and_then(|e| e.text())
     }
 
-    pub fn is_allow(&self) -> bool {
-        self.effect_text() == Some("Allow")
-    }
-
-    pub fn is_deny(&self) -> bool {
-        self.effect_text() == Some("Deny")
+    /// The effect the author meant: also for a mis-cased spelling such as `allow`, which IAM
+    /// rejects. `invalid-effect` reports the spelling; every other judgement is about intent,
+    /// so that one mistake gets one finding. `None` when absent, not literal or not an effect.
+    pub fn effect(&self) -> Option<Effect> {
+        let text = self.effect_text()?;
+        Effect::ALL
+            .into_iter()
+            .find(|e| e.as_str().eq_ignore_ascii_case(text))
     }
 
     /// Action items of `Action` (not `NotAction`).

@@ -3,6 +3,7 @@
 
 use crate::iam::arn::{intersects, ResourceArn, Tok};
 use crate::iam::scope::{Gap, Scope, ScopedResource};
+use crate::iam::Effect;
 use crate::iam::{ActionPattern, ActionRef, Catalog, Policy, Statement};
 use crate::template::{intrinsic, string_template, AttributeRef, Call, Template};
 use crate::yaml::Node;
@@ -539,10 +540,7 @@ impl<'p, 'a> Grants<'p, 'a> {
             .policies
             .iter()
             .flat_map(|p| p.statements.iter())
-            .filter(|s| {
-                s.effect_text()
-                    .is_some_and(|e| e.eq_ignore_ascii_case("allow"))
-            })
+            .filter(|s| s.effect() == Some(Effect::Allow))
             .map(|s| {
                 let resources = s
                     .resources()
@@ -658,7 +656,7 @@ fn statement_matches(statement: &Statement<'_>, service: &str, name: &str) -> Op
 }
 
 fn statement_grants_action(statement: &Statement<'_>, action: &str) -> bool {
-    statement.is_allow()
+    statement.effect() == Some(Effect::Allow)
         && action
             .split_once(':')
             .is_some_and(|(s, n)| statement_matches(statement, s, n).is_some())

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -42,7 +43,7 @@ impl Rule for AllowNotAction {
                     continue;
                 };
                 // With the positive element too, conflicting-policy-elements reports the mistake.
-                if !st.is_allow() || st.action.is_some() {
+                if st.effect() != Some(Effect::Allow) || st.action.is_some() {
                     continue;
                 }
                 let mut d = Diagnostic::new(

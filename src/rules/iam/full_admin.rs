@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::iam::PolicyKind;
 use crate::rules::{FileContext, Rule};
 
@@ -45,7 +46,7 @@ impl Rule for FullAdmin {
                 continue;
             }
             for st in &policy.statements {
-                if !st.is_allow() {
+                if st.effect() != Some(Effect::Allow) {
                     continue;
                 }
                 let Some(action) = st

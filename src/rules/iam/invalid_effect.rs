@@ -1,6 +1,7 @@
 use super::edits::{literal, replace_value, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
 
@@ -35,7 +36,7 @@ declare_rule! {
     }
 }
 
-const EFFECTS: [&str; 2] = ["Allow", "Deny"];
+const EFFECTS: [&str; 2] = [Effect::Allow.as_str(), Effect::Deny.as_str()];
 
 impl Rule for InvalidEffect {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {

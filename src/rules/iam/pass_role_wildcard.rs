@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::arn::{ResourceArn, Tok};
+use crate::iam::Effect;
 use crate::iam::PolicyKind;
-use crate::rules::iam::support::{means_allow, patterns, value_span};
+use crate::rules::iam::support::{patterns, value_span};
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -47,7 +48,7 @@ impl Rule for PassRoleWildcard {
         for policy in ctx.policies() {
             for statement in &policy.statements {
                 // Only identity policies decide who may pass a role.
-                if !means_allow(statement)
+                if statement.effect() != Some(Effect::Allow)
                     || policy.kind != PolicyKind::Identity
                     || statement
                         .condition
@@ -81,7 +82,7 @@ impl Rule for PassRoleWildcard {
                     }
                     // `*` on `*` is `full-admin`'s finding, which covers this one.
                     if matches!(pattern.as_str(), "*" | "*:*")
-                        && statement.is_allow()
+                        && statement.effect() == Some(Effect::Allow)
                         && statement
                             .resources()
                             .iter()

@@ -1,5 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::iam::{ConditionBlock, Policy, PolicyKind};
 use crate::rules::{FileContext, Rule};
 
@@ -117,7 +118,7 @@ fn network_bound(policy: &Policy<'_>) -> bool {
 /// source (`StringNotEquals: {aws:SourceVpce: …}`) in another statement.
 fn denies_other_sources(policy: &Policy<'_>) -> bool {
     policy.statements.iter().any(|st| {
-        st.is_deny()
+        st.effect() == Some(Effect::Deny)
             && st
                 .condition
                 .as_ref()
@@ -143,7 +144,7 @@ impl Rule for PublicPrincipal {
                 let Some(principal) = &st.principal else {
                     continue;
                 };
-                if !st.is_allow() || restricted(st.condition.as_ref()) {
+                if st.effect() != Some(Effect::Allow) || restricted(st.condition.as_ref()) {
                     continue;
                 }
                 for item in principal.public_items() {

@@ -1,3 +1,4 @@
+use crate::iam::Effect;
 use std::collections::BTreeMap;
 
 use crate::declare_rule;
@@ -5,7 +6,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::iam::scope::{child_text, parent_text, Gap, Scope};
 use crate::iam::ActionRef;
 use crate::rules::iam::support::{
-    as_written, by_familiarity, means_allow, name_some, patterns, scoped_resources, value_span,
+    as_written, by_familiarity, name_some, patterns, scoped_resources, value_span,
 };
 use crate::rules::{FileContext, Rule};
 use crate::source::Span;
@@ -76,7 +77,7 @@ impl Rule for ResourceScopeMismatch {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {
-                if !means_allow(statement) || statement.resource.is_none() {
+                if statement.effect() != Some(Effect::Allow) || statement.resource.is_none() {
                     continue;
                 }
                 let resources = scoped_resources(ctx, statement.resources());

@@ -1,7 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::iam::{AccessLevel, PolicyKind, Statement};
-use crate::rules::iam::support::{means_allow, patterns};
+use crate::rules::iam::support::patterns;
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -44,7 +45,9 @@ impl Rule for ServiceWildcardAction {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             for statement in &policy.statements {
-                if !means_allow(statement) || delegates_to_own_account(policy.kind, statement) {
+                if statement.effect() != Some(Effect::Allow)
+                    || delegates_to_own_account(policy.kind, statement)
+                {
                     continue;
                 }
                 for (item, pattern) in patterns(statement) {

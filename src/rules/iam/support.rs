@@ -11,14 +11,6 @@ use crate::iam::{ActionItem, ActionPattern, ActionRef, Item, Statement};
 use crate::rules::FileContext;
 use crate::source::Span;
 
-/// An Allow statement, also when `Effect` is mis-cased (`allow`): `invalid-effect` reports the
-/// spelling, the other rules still judge what the author meant.
-pub fn means_allow(statement: &Statement<'_>) -> bool {
-    statement
-        .effect_text()
-        .is_some_and(|e| e.eq_ignore_ascii_case("allow"))
-}
-
 /// The statement's `Resource` items as ARNs, with the items they came from.
 pub fn scoped_resources<'s, 'a>(
     ctx: &FileContext<'_>,

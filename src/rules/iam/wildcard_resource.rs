@@ -1,9 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::Effect;
 use crate::iam::{AccessLevel, ActionRef, PolicyKind};
-use crate::rules::iam::support::{
-    by_familiarity, granted_on_star_by_design, means_allow, name_some, patterns,
-};
+use crate::rules::iam::support::{by_familiarity, granted_on_star_by_design, name_some, patterns};
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -53,7 +52,8 @@ impl Rule for WildcardResource {
             for statement in &policy.statements {
                 // In a resource policy `"*"` means the resource the policy is attached to (a
                 // KMS key policy must say `"*"`).
-                if !means_allow(statement) || policy.kind != PolicyKind::Identity {
+                if statement.effect() != Some(Effect::Allow) || policy.kind != PolicyKind::Identity
+                {
                     continue;
                 }
                 let Some(star) = statement
