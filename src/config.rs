@@ -9,7 +9,6 @@ mod schema;
 
 pub use schema::json_schema;
 
-use crate::check::Settings;
 use crate::diagnostic::Severity;
 use crate::rules::{self, Selection};
 use crate::source::SourceFile;
@@ -294,6 +293,19 @@ pub fn is_known_entry(entry: &str) -> bool {
     }
     .unknown_entries()
     .is_empty()
+}
+
+/// Everything a run needs to know besides the files themselves.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub selection: Selection,
+    pub parse: ParseOptions,
+    /// Rule name → severity its findings get instead of the rule's default (configuration).
+    pub severity: BTreeMap<String, Severity>,
+    /// Extra purpose-pack folders from the configuration (absolute or relative to the cwd).
+    pub packs: Vec<PathBuf>,
+    /// Rule name → that rule's options from the configuration's `rules` key.
+    pub rule_options: BTreeMap<String, serde_json::Value>,
 }
 
 /// What the command line says, applied on top of every configuration file.

@@ -215,3 +215,54 @@ impl Diagnostic {
         self
     }
 }
+
+/// What an engine below the rules found, before it is attributed to a rule: the indentation
+/// doctor, the suppression engine and the cross-file index report these, and
+/// `crate::checkers` turns each into the [`Diagnostic`] of the rule its `kind` belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding<K> {
+    pub kind: K,
+    pub span: Span,
+    pub message: String,
+    pub labels: Vec<Label>,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+}
+
+impl<K> Finding<K> {
+    pub fn new(kind: K, span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            kind,
+            span,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.labels.push(Label::new(span, message));
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
+    }
+
+    /// The finding as `meta`'s diagnostic.
+    pub fn into_diagnostic(self, meta: &RuleMeta) -> Diagnostic {
+        Diagnostic {
+            labels: self.labels,
+            help: self.help,
+            fix: self.fix,
+            ..Diagnostic::new(meta, self.span, self.message)
+        }
+    }
+}

@@ -6,10 +6,9 @@
 //! fix, because its spans are on the repaired text). Suppressed findings are gone before their
 //! fixes could be applied.
 
-use crate::check::{FileReport, Settings};
+use crate::check::{self, FileReport, Settings};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::discover::{self, FileKind};
-use crate::project;
 use crate::source::SourceFile;
 use crate::yaml;
 use std::fs;
@@ -86,7 +85,7 @@ pub fn fix_text(path: &str, text: &str, settings: &Settings) -> Option<Fixed> {
 
 /// [`fix_text`] for a file of a known kind (an editor knows it is Markdown, say).
 pub fn fix_text_as(path: &str, text: &str, settings: &Settings, kind: FileKind) -> Option<Fixed> {
-    let check = |t: &str| project::check_file(SourceFile::new(path, t), kind, settings).0;
+    let check = |t: &str| check::check_file(SourceFile::new(path, t), kind, settings).0;
     let mut current = text.to_string();
     let mut report = check(&current);
     let mut applied = 0;

@@ -1,10 +1,13 @@
 //! cfn-policy-lint: a linter for AWS CloudFormation templates and the IAM policies inside them.
 //!
 //! Stages (see DESIGN.md): discover → source → yaml → template → iam → rules → project →
-//! config → render. Each stage only looks left.
+//! config → render. Modules are layered so that none uses a later stage: the layers are in
+//! `docs/architecture.md` ("Which module may use which"), and `tests/structure.rs` holds every
+//! `crate::` path to them.
 
 pub mod baseline;
 pub mod check;
+pub mod checkers;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -21,4 +24,5 @@ pub mod source;
 pub mod suggest;
 pub mod suppress;
 pub mod template;
+pub mod vocabulary;
 pub mod yaml;

@@ -13,7 +13,6 @@ use crate::config::{self, FileSettings, Overrides, Resolver};
 use crate::diagnostic::{self, Severity};
 use crate::discover::{self, FileKind};
 use crate::fix;
-use crate::project;
 use crate::source::SourceFile;
 use convert::{file_path, range};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
@@ -242,8 +241,7 @@ impl Server {
             }
             None => check::Settings::default(),
         };
-        let report =
-            project::check_file(SourceFile::new(name, doc.text.clone()), kind, &settings).0;
+        let report = check::check_file(SourceFile::new(name, doc.text.clone()), kind, &settings).0;
         let diagnostics = report
             .diagnostics
             .iter()

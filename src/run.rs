@@ -1,7 +1,7 @@
 //! One whole `check` run: discover → read → check each file (in parallel) → reports in path
 //! order. Printing and exit codes belong to the CLI; this module only gathers results.
 
-use crate::check::{FileReport, Settings};
+use crate::check::{self, FileReport, Settings};
 use crate::config::{FileSettings, Resolver};
 use crate::discover::{self, Candidate, Origin};
 use crate::project::{self, Facts};
@@ -170,7 +170,7 @@ pub fn run(paths: &[PathBuf], opts: &RunOptions, stdin: impl Read) -> RunOutcome
         }
     }
     checked.sort_by(|a, b| a.0.source.path.cmp(&b.0.source.path));
-    project::cross_file(&mut checked, &opts.settings);
+    check::cross_file(&mut checked, &opts.settings);
     outcome.reports = checked
         .into_iter()
         .map(|(mut report, _)| {
@@ -259,7 +259,7 @@ fn check_one(source: SourceFile, settings: &Settings) -> Result<(FileReport, Fac
     let path = source.path.clone();
     let kind = discover::classify(Path::new(&source.path), &source.text);
     panic::catch_unwind(AssertUnwindSafe(|| {
-        project::check_file(source, kind, settings)
+        check::check_file(source, kind, settings)
     }))
     .map_err(|payload| {
         let detail = payload

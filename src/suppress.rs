@@ -4,11 +4,10 @@
 //! template level (the whole file; the only form JSON templates have).
 //!
 //! Collected once per file after parsing; file-wide ones are known before the rules run so that
-//! those rules are skipped. Suppressions that matched nothing become `unused-suppression`
-//! findings.
+//! those rules are skipped. Suppressions that matched nothing are reported as plain findings,
+//! which `crate::checkers::suppressions` turns into `unused-suppression` diagnostics.
 
-use crate::diagnostic::Diagnostic;
-use crate::rules::yaml::UnusedSuppression;
+use crate::diagnostic::{Diagnostic, Finding};
 use crate::rules::{self, Selection, Stage};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::Template;
@@ -25,6 +24,18 @@ fn is_cross_file(rule: &str) -> bool {
 
 fn stage_of(rule: &str) -> Option<Stage> {
     rules::find(rule).map(|r| r.meta().stage)
+}
+
+/// What is wrong with a suppression; `crate::checkers::suppressions` reports each as
+/// `unused-suppression`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A comment that starts like a suppression but is not one.
+    Malformed,
+    /// A name that is no rule's name or code.
+    UnknownRule,
+    /// A suppression of a rule that matched no finding.
+    Unused,
 }
 
 /// What a suppression covers.
@@ -152,28 +163,30 @@ impl Suppressions {
             .collect()
     }
 
-    /// Drop suppressed findings, then add `unused-suppression` findings when that rule is
-    /// enabled. `rules_ran` is false when the file did not parse, so that only the rules that
-    /// still run then (syntax and indentation) can make a suppression look unused.
-    pub fn apply(
+    /// Drop the findings a suppression covers, marking those suppressions used. `rules_ran` is
+    /// false when the file did not parse, so that only the rules that still run then (those
+    /// that read the file) can make a suppression look unused.
+    pub fn filter(
         &mut self,
         source: &SourceFile,
-        selection: &Selection,
         rules_ran: bool,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         self.rules_ran = rules_ran;
-        if self.is_empty() {
-            return;
+        if !self.directives.is_empty() {
+            diagnostics.retain(|d| !self.suppresses(source, d));
         }
-        diagnostics.retain(|d| !self.suppresses(source, d));
-        if !self.reports_unused(selection) {
-            return;
-        }
+    }
+
+    /// After [`Suppressions::filter`]: the comments that are not suppressions, the names that
+    /// are not rules, and the suppressions of enabled rules that matched nothing. Suppressions
+    /// of cross-file rules wait for [`Suppressions::unused_cross_file`].
+    pub fn unused(&self, selection: &Selection) -> Vec<Finding<Problem>> {
+        let mut out = Vec::new();
         for m in &self.malformed {
-            diagnostics.push(
-                Diagnostic::new(
-                    &UnusedSuppression::META,
+            out.push(
+                Finding::new(
+                    Problem::Malformed,
                     m.span,
                     "this comment looks like a suppression but is not one",
                 )
@@ -185,32 +198,32 @@ impl Suppressions {
         for directive in &self.directives {
             for r in &directive.rules {
                 let Some(rule) = r.rule else {
-                    let mut d = Diagnostic::new(
-                        &UnusedSuppression::META,
+                    let f = Finding::new(
+                        Problem::UnknownRule,
                         r.span,
                         format!("`{}` is not a rule, so this suppresses nothing", r.written),
                     );
-                    d = match rules::suggest(&r.written) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help("`cfn-policy-lint rules` lists the rule names"),
-                    };
-                    diagnostics.push(d);
+                    out.push(match rules::suggest(&r.written) {
+                        Some(s) => f.with_help(format!("did you mean `{s}`?")),
+                        None => f.with_help("`cfn-policy-lint rules` lists the rule names"),
+                    });
                     continue;
                 };
                 // Only the rules that read the file run when it does not parse, and cross-file
-                // rules have not run yet (they are judged in `apply_cross_file`).
+                // rules have not run yet.
                 let judged = directive.scope != Scope::File
                     && match stage_of(rule) {
                         Some(Stage::Yaml) => true,
-                        Some(Stage::File) => rules_ran,
+                        Some(Stage::File) => self.rules_ran,
                         Some(Stage::CrossFile) | None => false,
                     }
                     && selection.is_enabled_name(rule);
                 if judged && !r.used.load(Ordering::Relaxed) {
-                    diagnostics.push(unused(r, rule));
+                    out.push(unused(r, rule));
                 }
             }
         }
+        out
     }
 
     /// Whether a suppression names a rule of the cross-file pass (the file must then be kept
@@ -222,40 +235,31 @@ impl Suppressions {
             .any(|r| r.rule.is_some_and(is_cross_file))
     }
 
-    /// The cross-file pass's findings for this file: drop the suppressed ones, then report the
-    /// suppressions of cross-file rules that matched none (when `unused-suppression` is on).
-    pub fn apply_cross_file(
-        &self,
-        source: &SourceFile,
-        selection: &Selection,
-        found: &mut Vec<Diagnostic>,
-    ) {
-        if self.directives.is_empty() {
-            return;
+    /// Drop the cross-file pass's findings for this file that a suppression covers.
+    pub fn filter_cross_file(&self, source: &SourceFile, found: &mut Vec<Diagnostic>) {
+        if !self.directives.is_empty() {
+            found.retain(|d| !self.suppresses(source, d));
         }
-        found.retain(|d| !self.suppresses(source, d));
-        if !self.rules_ran || !self.reports_unused(selection) {
-            return;
+    }
+
+    /// After [`Suppressions::filter_cross_file`]: the suppressions of enabled cross-file rules
+    /// that matched nothing (none when the file did not parse: those rules saw no facts).
+    pub fn unused_cross_file(&self, selection: &Selection) -> Vec<Finding<Problem>> {
+        if !self.rules_ran {
+            return Vec::new();
         }
+        let mut out = Vec::new();
         for directive in self.directives.iter().filter(|d| d.scope != Scope::File) {
             for r in &directive.rules {
                 let Some(rule) = r.rule.filter(|rule| is_cross_file(rule)) else {
                     continue;
                 };
                 if selection.is_enabled_name(rule) && !r.used.load(Ordering::Relaxed) {
-                    found.push(unused(r, rule));
+                    out.push(unused(r, rule));
                 }
             }
         }
-    }
-
-    /// Whether `unused-suppression` findings are wanted: the rule is enabled and not ignored
-    /// for the whole file.
-    fn reports_unused(&self, selection: &Selection) -> bool {
-        selection.is_enabled(&UnusedSuppression::META)
-            && !self
-                .file_wide_rules()
-                .contains(&UnusedSuppression::META.name)
+        out
     }
 
     fn suppresses(&self, source: &SourceFile, d: &Diagnostic) -> bool {
@@ -395,9 +399,9 @@ fn target_line(source: &SourceFile, offset: usize) -> usize {
 }
 
 /// The finding for a suppression of `rule` that suppressed nothing.
-fn unused(r: &RuleRef, rule: &str) -> Diagnostic {
-    Diagnostic::new(
-        &UnusedSuppression::META,
+fn unused(r: &RuleRef, rule: &str) -> Finding<Problem> {
+    Finding::new(
+        Problem::Unused,
         r.span,
         format!("suppression of `{rule}` matched no finding"),
     )

@@ -1,19 +1,24 @@
 //! The indentation doctor on the workshop template, its corrected twin, tricky-but-valid files
 //! and the corpus.
 
+use cfn_policy_lint::checkers::indentation;
 use cfn_policy_lint::diagnostic::Diagnostic;
 use cfn_policy_lint::source::{SourceFile, Span};
-use cfn_policy_lint::yaml::doctor::{examine, DoctorReport};
-use cfn_policy_lint::yaml::ParseError;
+use cfn_policy_lint::yaml::doctor::{examine, Repair};
+
+/// The doctor's report, with its findings as the diagnostics of their rules.
+struct DoctorReport {
+    findings: Vec<Diagnostic>,
+    repair: Option<Repair>,
+}
 
 fn run(text: &str) -> (SourceFile, DoctorReport) {
     let source = SourceFile::new("t.yaml", text);
-    let error = ParseError {
-        span: Span::default(),
-        message: "test".into(),
-        help: None,
+    let report = examine(&source);
+    let report = DoctorReport {
+        findings: indentation::diagnostics(report.findings).collect(),
+        repair: report.repair,
     };
-    let report = examine(&source, &error);
     (source, report)
 }
 

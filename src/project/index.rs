@@ -3,10 +3,8 @@
 
 use super::names::{find_policy_arns, Account, NamePattern};
 use super::{Definition, DefinitionSource, Facts, PolicyRef, RefForm};
-use crate::check::{self, FileReport, Settings};
-use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::diagnostic::{Edit, Finding, Fix};
 use crate::iam::managed::{managed_policies, managed_policy, ManagedPolicy};
-use crate::rules::project::{DuplicatePolicyName, PolicyNameMismatch, UnknownAwsManagedPolicy};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::spans::{value_span, whole_value_span};
 use crate::template::{string_template, StringPart, Template};
@@ -42,8 +40,8 @@ pub(crate) fn parse_with_repair(
 ) -> Option<(Document, String, Option<OffsetMap>)> {
     match yaml::parse(&source.text, parse) {
         Ok(document) => Some((document, source.text.clone(), None)),
-        Err(error) => {
-            let repair = doctor::examine(source, &error).repair?;
+        Err(_) => {
+            let repair = doctor::examine(source).repair?;
             let document = yaml::parse(&repair.text, parse).ok()?;
             Some((document, repair.text, Some(repair.map)))
         }
@@ -133,9 +131,24 @@ fn name_pattern(node: &Node, template: &Template<'_>, text: &str) -> NamePattern
     pattern
 }
 
-/// Compare the facts of every file of the run and append the findings to the reports.
-pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
-    let mut found: Vec<Vec<Diagnostic>> = files.iter().map(|_| Vec::new()).collect();
+/// What the comparison of files reports; `crate::checkers::cross_file` names the rule of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// An AWS managed policy ARN with a misspelt name or a wrong path.
+    UnknownAwsManaged,
+    /// A policy referred to by a name that no file defines, close to one that is defined.
+    Mismatch,
+    /// A managed policy name defined twice.
+    Duplicate,
+}
+
+/// Compare the facts of every file of a run, looking only for the `wanted` problems: the
+/// findings of each file, in the order of `files`.
+pub fn compare(
+    files: &[(&SourceFile, &Facts)],
+    wanted: impl Fn(Problem) -> bool,
+) -> Vec<Vec<Finding<Problem>>> {
+    let mut found: Vec<Vec<Finding<Problem>>> = files.iter().map(|_| Vec::new()).collect();
     let defs: Vec<(usize, &Definition)> = files
         .iter()
         .enumerate()
@@ -143,7 +156,7 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
         .collect();
     // "line 12" within the same file, "policy.yaml:12" from another one.
     let where_defined = |from: usize, file: usize, span: Span| -> String {
-        let source = &files[file].0.source;
+        let source = files[file].0;
         let line = source.position(span.start).line;
         if from == file {
             format!("line {line}")
@@ -152,31 +165,30 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
         }
     };
 
-    let enabled = |meta| settings.selection.is_enabled(meta);
-    for (i, (report, facts)) in files.iter().enumerate() {
+    for (i, (source, facts)) in files.iter().enumerate() {
         for reference in &facts.references {
-            let d = match &reference.form {
+            let f = match &reference.form {
                 RefForm::Arn {
                     account: Account::Aws,
                     path,
                     path_and_name,
-                } if enabled(&UnknownAwsManagedPolicy::META) => {
-                    aws_managed(reference, path, *path_and_name, &report.source)
+                } if wanted(Problem::UnknownAwsManaged) => {
+                    aws_managed(reference, path, *path_and_name, source)
                 }
                 RefForm::Arn {
                     account: Account::Aws,
                     ..
                 } => None,
-                _ if enabled(&PolicyNameMismatch::META) => {
+                _ if wanted(Problem::Mismatch) => {
                     mismatch(reference, &defs, &|file, span| where_defined(i, file, span))
                 }
                 _ => None,
             };
-            found[i].extend(d);
+            found[i].extend(f);
         }
     }
 
-    if enabled(&DuplicatePolicyName::META) {
+    if wanted(Problem::Duplicate) {
         let mut literal: Vec<(&str, usize, Span)> = defs
             .iter()
             .filter(|(_, d)| d.source == DefinitionSource::Template)
@@ -192,8 +204,8 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
                 continue;
             }
             found[*si].push(
-                Diagnostic::new(
-                    &DuplicatePolicyName::META,
+                Finding::new(
+                    Problem::Duplicate,
                     *sspan,
                     format!(
                         "managed policy name `{second}` is already defined at {}",
@@ -207,17 +219,7 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
             );
         }
     }
-
-    for ((report, _), mut new) in files.iter_mut().zip(found) {
-        report
-            .suppressions
-            .apply_cross_file(&report.source, &settings.selection, &mut new);
-        if new.is_empty() {
-            continue;
-        }
-        report.diagnostics.extend(new);
-        check::sort(&report.source, &mut report.diagnostics);
-    }
+    found
 }
 
 fn aws_managed(
@@ -225,7 +227,7 @@ fn aws_managed(
     path: &str,
     path_and_name: Span,
     source: &SourceFile,
-) -> Option<Diagnostic> {
+) -> Option<Finding<Problem>> {
     let name = reference.name.as_str();
     let written = format!("{path}{name}");
     // The corrected ARN in the partition the file writes (`aws-cn`, `${AWS::Partition}`), when
@@ -256,8 +258,8 @@ fn aws_managed(
             return None;
         }
         let right = format!("{}{}", policy.path, policy.name);
-        let mut d = Diagnostic::new(
-            &UnknownAwsManagedPolicy::META,
+        let mut d = Finding::new(
+            Problem::UnknownAwsManaged,
             path_and_name,
             format!(
                 "AWS managed policy `{name}` has the path `{}`, not `{path}`",
@@ -270,8 +272,8 @@ fn aws_managed(
     }
     let suggestion = suggest_aws_managed(name)?;
     let right = format!("{}{}", suggestion.path, suggestion.name);
-    let mut d = Diagnostic::new(
-        &UnknownAwsManagedPolicy::META,
+    let mut d = Finding::new(
+        Problem::UnknownAwsManaged,
         reference.span,
         format!(
             "`{name}` is not an AWS managed policy; did you mean `{}`?",
@@ -325,7 +327,7 @@ fn mismatch(
     reference: &PolicyRef,
     defs: &[(usize, &Definition)],
     where_defined: &dyn Fn(usize, Span) -> String,
-) -> Option<Diagnostic> {
+) -> Option<Finding<Problem>> {
     let name = reference.name.as_str();
     if defs.iter().any(|(_, d)| d.name.matches(name)) {
         return None;
@@ -344,8 +346,8 @@ fn mismatch(
         RefForm::Arn { .. } => "the ARN refers to",
     };
     Some(
-        Diagnostic::new(
-            &PolicyNameMismatch::META,
+        Finding::new(
+            Problem::Mismatch,
             reference.span,
             format!(
                 "{what} policy `{name}`, which no checked file defines; did you mean \

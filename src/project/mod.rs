@@ -1,9 +1,9 @@
 //! The project stage: files other than templates (Markdown pages, ParallelCluster configs, shell
 //! scripts) and the cross-file pass over policy names.
 //!
-//! Each file yields a [`FileReport`] and its [`Facts`] (policy names it defines and references)
-//! in the parallel per-file stage; [`cross_file`] then compares the facts of every file of the
-//! run and appends its findings to the reports.
+//! Each file yields its [`Facts`] (policy names it defines and references) in the parallel
+//! per-file stage; [`index::compare`] then compares the facts of every file of the run, and
+//! `crate::check::cross_file` adds what it finds to the files' reports.
 //!
 //! - [`names`]: policy ARNs in free text, symbolic definition names.
 //! - [`index`]: facts of a template, and the cross-file pass.
@@ -17,12 +17,9 @@ pub mod names;
 pub mod pcluster;
 pub mod shell;
 
-use crate::check::{self, FileReport, Settings};
 use crate::discover::FileKind;
-use crate::source::{OffsetMap, SourceFile, Span};
-use crate::suppress::Suppressions;
+use crate::source::{OffsetMap, Span};
 
-pub use index::cross_file;
 pub use names::{Account, NamePattern};
 
 /// Where a policy definition was found; decides which definitions can collide.
@@ -107,35 +104,4 @@ pub fn is_walked_kind(kind: FileKind) -> bool {
         kind,
         FileKind::Template | FileKind::Markdown | FileKind::PclusterConfig | FileKind::ShellScript
     )
-}
-
-/// Check one file according to its kind and gather its facts for the cross-file pass. Files of
-/// other kinds (named explicitly) are checked as templates, as before this stage existed.
-pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (FileReport, Facts) {
-    match kind {
-        FileKind::Markdown => markdown::check_markdown(source, settings),
-        FileKind::PclusterConfig => {
-            let facts = pcluster::config_facts(&source, &settings.parse);
-            (commented_report(source), facts)
-        }
-        FileKind::ShellScript => {
-            let facts = shell::shell_facts(&source.text);
-            (commented_report(source), facts)
-        }
-        FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
-            let facts = index::template_facts(&source, &settings.parse, DefinitionSource::Template);
-            (check::check_template(source, settings), facts)
-        }
-    }
-}
-
-/// The report of a file that only the cross-file pass judges (a cluster configuration, a shell
-/// script): no findings of its own, but its `#` comments may suppress the ones to come.
-fn commented_report(source: SourceFile) -> FileReport {
-    let suppressions = Suppressions::scan_cross_file_only(&source);
-    FileReport {
-        source,
-        diagnostics: Vec::new(),
-        suppressions,
-    }
 }

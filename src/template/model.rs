@@ -8,21 +8,7 @@ pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 /// The transform enabling `Fn::ForEach`, `Fn::Length`, `Fn::ToJsonString` and friends.
 pub const LANGUAGE_EXTENSIONS_TRANSFORM: &str = "AWS::LanguageExtensions";
 
-/// Every top-level key CloudFormation (and the SAM transform) accepts.
-pub const SECTIONS: &[&str] = &[
-    "AWSTemplateFormatVersion",
-    "Description",
-    "Metadata",
-    "Parameters",
-    "Rules",
-    "Mappings",
-    "Conditions",
-    "Transform",
-    "Resources",
-    "Outputs",
-    "Hooks",
-    "Globals",
-];
+pub use crate::vocabulary::SECTIONS;
 
 /// A named item of a section (a mapping, a condition, a rule).
 #[derive(Clone, Copy, Debug)]

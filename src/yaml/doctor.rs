@@ -11,10 +11,7 @@ mod lines;
 mod repair;
 mod structure;
 
-use super::ParseError;
-use crate::diagnostic::{Diagnostic, Edit, Fix};
-use crate::rules::yaml::inconsistent_indentation::InconsistentIndentation;
-use crate::rules::yaml::tab_indentation::TabIndentation;
+use crate::diagnostic::{Edit, Finding, Fix};
 use crate::source::{OffsetMap, SourceFile, Span};
 use cfn::Domain;
 use lines::{Context, Line, Node, NodeKind};
@@ -27,18 +24,27 @@ pub struct Repair {
     pub map: OffsetMap,
 }
 
+/// What the doctor reports; `crate::checkers::indentation` names the rule of each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A run of lines indented with tabs.
+    Tabs,
+    /// A key or list item at a column that matches no enclosing block, or the place where the
+    /// doctor stopped after too many of them.
+    Misplaced,
+}
+
 #[derive(Debug, Default)]
 pub struct DoctorReport {
-    /// `tab-indentation` and `inconsistent-indentation` findings on the original text.
-    pub findings: Vec<Diagnostic>,
+    /// Findings on the original text.
+    pub findings: Vec<Finding<Problem>>,
     /// Tabs expanded and misplaced keys moved, when the doctor knows how.
     pub repair: Option<Repair>,
 }
 
 /// Examine a file that failed to parse with `error`. The repair is only offered together with
 /// findings: without them the doctor has no explanation, and the syntax error stands.
-pub fn examine(source: &SourceFile, error: &ParseError) -> DoctorReport {
-    let _ = error;
+pub fn examine(source: &SourceFile) -> DoctorReport {
     let lines = lines::scan(&source.text);
     let mut layout = structure::rebuild(&lines);
     if is_templated(&source.text, &lines) {
@@ -192,7 +198,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn tab_finding(&self, run: &[usize], edits: Vec<Edit>) -> Option<Diagnostic> {
+    fn tab_finding(&self, run: &[usize], edits: Vec<Edit>) -> Option<Finding<Problem>> {
         let first = *run.first()?;
         let last = *run.last()?;
         let span = self.tab_span(first)?;
@@ -221,7 +227,7 @@ impl Ctx<'_> {
                 ));
             }
         }
-        let mut d = Diagnostic::new(&TabIndentation::META, span, message).with_help(help);
+        let mut d = Finding::new(Problem::Tabs, span, message).with_help(help);
         for &i in &run[1..] {
             if let Some(tabs) = self.tab_span(i) {
                 d = d.with_label(tabs, "tab-indented");
@@ -237,12 +243,12 @@ impl Ctx<'_> {
     }
 
     /// Where the doctor gave up after [`structure::MAX_MISPLACED`] misplaced lines.
-    fn stopped_finding(&self, line: usize) -> Option<Diagnostic> {
+    fn stopped_finding(&self, line: usize) -> Option<Finding<Problem>> {
         let l = self.lines.get(line)?;
         let span = l.first().map_or(Span::new(l.ws_end, l.end), |n| n.span);
         Some(
-            Diagnostic::new(
-                &InconsistentIndentation::META,
+            Finding::new(
+                Problem::Misplaced,
                 span,
                 format!(
                     "stopped checking indentation here, after {} misplaced lines",
@@ -257,7 +263,7 @@ impl Ctx<'_> {
         )
     }
 
-    fn misplaced_finding(&self, m: &Misplaced, edits: Vec<Edit>) -> Diagnostic {
+    fn misplaced_finding(&self, m: &Misplaced, edits: Vec<Edit>) -> Finding<Problem> {
         let from = one_based(m.from_col);
         let to = one_based(m.to_col);
         let tabbed = self.lines.get(m.line).is_some_and(|l| !l.tabs.is_empty());
@@ -325,8 +331,7 @@ impl Ctx<'_> {
                 if carried == 1 { "" } else { "s" }
             ));
         }
-        let mut d =
-            Diagnostic::new(&InconsistentIndentation::META, m.node.span, message).with_help(help);
+        let mut d = Finding::new(Problem::Misplaced, m.node.span, message).with_help(help);
         if let Some(s) = sibling {
             let label = match s.kind {
                 NodeKind::Key => format!("{} is at column {to}", code(&s.name)),

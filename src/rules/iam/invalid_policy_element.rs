@@ -3,6 +3,9 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
+use crate::vocabulary::{
+    POLICY_ELEMENTS as DOCUMENT, PRINCIPAL_TYPES as PRINCIPAL, STATEMENT_ELEMENTS as STATEMENT,
+};
 use crate::yaml::{Entry, Node};
 
 declare_rule! {
@@ -38,20 +41,6 @@ declare_rule! {
         summary: "A key that is not an element of the IAM policy language",
     }
 }
-
-const DOCUMENT: &[&str] = &["Version", "Id", "Statement"];
-const STATEMENT: &[&str] = &[
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-];
-const PRINCIPAL: &[&str] = &["AWS", "Service", "Federated", "CanonicalUser"];
 
 impl InvalidPolicyElement {
     fn check_key(

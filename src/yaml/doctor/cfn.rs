@@ -1,6 +1,8 @@
 //! What the doctor knows about CloudFormation and IAM structure: which keys live together, so a
 //! misplaced key can be sent back to the mapping it belongs to.
 
+use crate::vocabulary;
+
 /// A kind of mapping whose keys CloudFormation or IAM fixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Domain {
@@ -24,45 +26,12 @@ impl Domain {
 
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            Domain::Statement => &[
-                "Sid",
-                "Effect",
-                "Action",
-                "NotAction",
-                "Resource",
-                "NotResource",
-                "Principal",
-                "NotPrincipal",
-                "Condition",
-            ],
-            // The template model owns the list of sections CloudFormation accepts.
-            Domain::TemplateSection => crate::template::SECTIONS,
-            Domain::ResourceAttribute => &[
-                "Type",
-                "Properties",
-                "DependsOn",
-                "Condition",
-                "Metadata",
-                "DeletionPolicy",
-                "UpdateReplacePolicy",
-                "UpdatePolicy",
-                "CreationPolicy",
-            ],
-            Domain::PolicyDocument => &["Version", "Id", "Statement"],
-            Domain::Parameter => &[
-                "Type",
-                "Default",
-                "Description",
-                "AllowedValues",
-                "AllowedPattern",
-                "ConstraintDescription",
-                "MinLength",
-                "MaxLength",
-                "MinValue",
-                "MaxValue",
-                "NoEcho",
-            ],
-            Domain::Output => &["Value", "Description", "Export", "Condition"],
+            Domain::Statement => vocabulary::STATEMENT_ELEMENTS,
+            Domain::TemplateSection => vocabulary::SECTIONS,
+            Domain::ResourceAttribute => vocabulary::RESOURCE_ATTRIBUTES,
+            Domain::PolicyDocument => vocabulary::POLICY_ELEMENTS,
+            Domain::Parameter => vocabulary::PARAMETER_ATTRIBUTES,
+            Domain::Output => vocabulary::OUTPUT_ATTRIBUTES,
         }
     }
 

@@ -1,28 +1,22 @@
-//! The per-file pipeline: parse (with the indentation doctor's recovery), build the template
-//! model, run the enabled rules, map findings back to the original text, and sort them.
+//! The checking pipeline. Per file: parse (with the indentation doctor's recovery), build the
+//! template model, run the enabled rules, apply suppressions, map findings back to the
+//! original text, and sort them; files of other kinds are read for their facts, and Markdown
+//! pages are checked through their code blocks ([`markdown`]). Across files: the cross-file
+//! pass ([`cross_file`]).
 
-use crate::diagnostic::{Diagnostic, Severity};
+pub mod markdown;
+
+use crate::checkers;
+pub use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::discover::FileKind;
 use crate::iam;
-use crate::rules::{self, FileContext, Selection};
+use crate::project::{self, DefinitionSource, Facts};
+use crate::rules::{self, FileContext};
 use crate::source::{OffsetMap, SourceFile};
 use crate::suppress::Suppressions;
 use crate::template::Template;
 use crate::yaml::{self, doctor, Document, ParseOptions};
-use std::collections::BTreeMap;
-use std::path::PathBuf;
-
-/// Everything a run needs to know besides the files themselves.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {
-    pub selection: Selection,
-    pub parse: ParseOptions,
-    /// Rule name → severity its findings get instead of the rule's default (configuration).
-    pub severity: BTreeMap<String, Severity>,
-    /// Extra purpose-pack folders from the configuration (absolute or relative to the cwd).
-    pub packs: Vec<PathBuf>,
-    /// Rule name → that rule's options from the configuration's `rules` key.
-    pub rule_options: BTreeMap<String, serde_json::Value>,
-}
 
 /// The findings for one file, in output order.
 #[derive(Debug)]
@@ -41,6 +35,62 @@ impl FileReport {
             diagnostics,
             suppressions: Suppressions::default(),
         }
+    }
+}
+
+/// Check one file according to its kind and gather its facts for the cross-file pass. Files of
+/// other kinds (named explicitly) are checked as templates, as before
+/// other kinds were recognised.
+pub fn check_file(source: SourceFile, kind: FileKind, settings: &Settings) -> (FileReport, Facts) {
+    match kind {
+        FileKind::Markdown => markdown::check_markdown(source, settings),
+        FileKind::PclusterConfig => {
+            let facts = project::pcluster::config_facts(&source, &settings.parse);
+            (commented_report(source), facts)
+        }
+        FileKind::ShellScript => {
+            let facts = project::shell::shell_facts(&source.text);
+            (commented_report(source), facts)
+        }
+        FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
+            let facts = project::index::template_facts(
+                &source,
+                &settings.parse,
+                DefinitionSource::Template,
+            );
+            (check_template(source, settings), facts)
+        }
+    }
+}
+
+/// The report of a file that only the cross-file pass judges (a cluster configuration, a shell
+/// script): no findings of its own, but its `#` comments may suppress the ones to come.
+fn commented_report(source: SourceFile) -> FileReport {
+    let suppressions = Suppressions::scan_cross_file_only(&source);
+    FileReport {
+        source,
+        diagnostics: Vec::new(),
+        suppressions,
+    }
+}
+
+/// The cross-file pass: compare the facts of every file of the run, and add what it finds to
+/// the files' reports, after their suppressions have had their say.
+pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
+    let sources: Vec<(&SourceFile, &Facts)> = files.iter().map(|(r, f)| (&r.source, f)).collect();
+    let found = checkers::cross_file::diagnostics(&sources, &settings.selection);
+    for ((report, _), mut new) in files.iter_mut().zip(found) {
+        checkers::suppressions::apply_cross_file(
+            &report.suppressions,
+            &report.source,
+            &settings.selection,
+            &mut new,
+        );
+        if new.is_empty() {
+            continue;
+        }
+        report.diagnostics.extend(new);
+        sort(&mut report.diagnostics);
     }
 }
 
@@ -94,7 +144,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
     } else {
         Suppressions::scan(&source)
     };
-    suppressions.apply(
+    checkers::suppressions::apply(
+        &mut suppressions,
         &source,
         &settings.selection,
         analysed.is_some(),
@@ -106,7 +157,7 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
             d.severity = *severity;
         }
     }
-    sort(&source, &mut diagnostics);
+    sort(&mut diagnostics);
     FileReport {
         source,
         diagnostics,
@@ -148,12 +199,12 @@ fn analyse(
             map: None,
         }),
         Err(error) => {
-            let report = doctor::examine(source, &error);
+            let report = doctor::examine(source);
             let explained = !report.findings.is_empty();
-            out.extend(report.findings);
+            out.extend(checkers::indentation::diagnostics(report.findings));
             let Some(repair) = report.repair else {
                 if !explained {
-                    out.push(rules::yaml::syntax_diagnostic(&error));
+                    out.push(checkers::syntax::diagnostic(&error));
                 }
                 return None;
             };
@@ -164,7 +215,7 @@ fn analyse(
                     map: Some(repair.map),
                 }),
                 Err(second) => {
-                    let mut d = rules::yaml::syntax_diagnostic(&second);
+                    let mut d = checkers::syntax::diagnostic(&second);
                     remap(&mut d, &repair.map);
                     out.push(d);
                     None
@@ -185,11 +236,10 @@ fn remap(d: &mut Diagnostic, map: &OffsetMap) {
 }
 
 /// Deterministic order: position, then rule, then message.
-pub fn sort(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
+pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.rule, &a.message)
             .cmp(&(b.span.start, b.rule, &b.message))
             .then_with(|| a.span.end.cmp(&b.span.end))
     });
-    let _ = source;
 }
