@@ -6,6 +6,11 @@
 //! line by line before committing: a snapshot is a claim that the output is right. A snapshot whose fixture is gone
 //! fails too, so the folder never holds stale expectations.
 //!
+//! Each `fail` fixture runs only its own rule (`--select RULE`), so that a change to one rule
+//! never ripples through another rule's snapshots; `pass` fixtures and the tutorial examples run
+//! every rule (an opt-in rule's pass fixtures run it too), and so do the fail fixtures of
+//! `unused-suppression`, whose findings are about what the other rules find.
+//!
 //! Besides the snapshots, the JSON output is checked against what each fixture is for: a `fail`
 //! fixture raises its rule, a `pass` fixture raises nothing at all.
 
@@ -119,23 +124,42 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+impl Case {
+    /// The rules the case runs: its own for a fail fixture, every rule otherwise.
+    fn select(&self) -> Option<String> {
+        let (rule, must_fire) = self.expect.as_ref()?;
+        // Whether a suppression is unused depends on what the rules it names find.
+        let about_other_rules = rule == "unused-suppression";
+        if *must_fire && !about_other_rules {
+            Some(rule.clone())
+        } else if rules::find(rule).is_some_and(|r| r.meta().opt_in) {
+            Some(format!("all,{rule}"))
+        } else {
+            None
+        }
+    }
+}
+
 /// Stdout, and what a user would see: exit code, stdout, and stderr when there is any.
-fn run_cli(path: &str, format: &str) -> (String, String) {
+fn run_cli(case: &Case, format: &str) -> (String, String) {
     let env = Environment {
         stdout_is_terminal: false,
         no_color: true,
         dumb_terminal: false,
         columns: Some(100),
     };
-    let args = [
-        "cfn-policy-lint",
-        "check",
-        "--color",
-        "never",
-        "--format",
-        format,
-        path,
+    let mut args = vec![
+        "cfn-policy-lint".to_string(),
+        "check".into(),
+        "--color".into(),
+        "never".into(),
+        "--format".into(),
+        format.into(),
     ];
+    if let Some(select) = case.select() {
+        args.extend(["--select".into(), select]);
+    }
+    args.push(case.path.clone());
     let mut stdout = Vec::new();
     let mut stderr = Vec::new();
     let code = run_with(args, &env, std::io::empty(), &mut stdout, &mut stderr);
@@ -188,7 +212,7 @@ fn fixture_output_matches_the_snapshots() {
         for format in ["human", "json"] {
             let name = format!("{}.{format}", case.snapshot_stem());
             expected_snapshots.insert(format!("{name}.snap"));
-            let (stdout, shown) = run_cli(&case.path, format);
+            let (stdout, shown) = run_cli(case, format);
             if format == "json" {
                 if let Some(why) = purpose_mismatch(case, &rules_in(&stdout, &case.path)) {
                     failures.push(why);
@@ -197,8 +221,12 @@ fn fixture_output_matches_the_snapshots() {
             let mut settings = insta::Settings::clone_current();
             settings.set_prepend_module_to_snapshot(false);
             settings.set_omit_expression(true);
+            let select = case
+                .select()
+                .map(|s| format!("--select {s} "))
+                .unwrap_or_default();
             settings.set_description(format!(
-                "cfn-policy-lint check --format {format} {}",
+                "cfn-policy-lint check --format {format} {select}{}",
                 case.path
             ));
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
