@@ -111,3 +111,112 @@ fn every_purpose_pack_has_pass_and_fail_fixtures_and_no_stray_folder() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn docs_rules_md_is_generated_from_the_registry() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
+    let expected = cfn_policy_lint::rules::reference::markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).expect("docs/rules.md is writable");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "docs/rules.md is stale: regenerate it with `UPDATE_DOCS=1 cargo test --test registry` \
+         and review the diff"
+    );
+    for rule in registry() {
+        let m = rule.meta();
+        assert!(
+            expected.contains(&format!("## {} ({})", m.name, m.code)),
+            "{} has no section",
+            m.name
+        );
+    }
+}
+
+#[test]
+fn every_file_of_a_rule_folder_is_a_rule_or_a_declared_helper() {
+    // build.rs turns files that call `declare_rule!` into rules; any other file must be a
+    // helper module its family's mod.rs declares. A rule file whose declaration build.rs
+    // cannot read would otherwise be left out of the build without a word.
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let names: HashSet<&str> = registry().iter().map(|r| r.meta().name).collect();
+    let mut problems = Vec::new();
+    for family in std::fs::read_dir(&rules_dir).expect("src/rules is readable") {
+        let family = family.expect("readable entry").path();
+        if !family.is_dir() {
+            continue;
+        }
+        let mod_rs = std::fs::read_to_string(family.join("mod.rs")).unwrap_or_default();
+        for file in files_in(&family) {
+            let Some(stem) = file.strip_suffix(".rs") else {
+                continue;
+            };
+            if stem == "mod" {
+                continue;
+            }
+            let text = std::fs::read_to_string(family.join(&file)).expect("readable rule file");
+            let declared_helper = mod_rs.contains(&format!("mod {stem};"));
+            let rule_name = text
+                .split("name: \"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next());
+            let is_rule =
+                text.contains("declare_rule! {") && rule_name.is_some_and(|n| names.contains(n));
+            if declared_helper == is_rule {
+                problems.push(format!(
+                    "src/rules/{}/{file}: {}",
+                    family.file_name().unwrap_or_default().to_string_lossy(),
+                    if is_rule {
+                        "a rule that mod.rs also declares as a module"
+                    } else {
+                        "neither a registered rule nor a helper declared in mod.rs"
+                    }
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn no_rule_is_left_half_written() {
+    // `scripts/new-rule` marks every place to fill in with this; this test says which remain.
+    const MARK: &str = concat!("TODO", "(new-rule)");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut left = Vec::new();
+    let mut dirs = vec![root.join("src/rules"), root.join("fixtures")];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for (n, line) in text.lines().enumerate() {
+                if let Some(at) = line.find(MARK) {
+                    let rel = path.strip_prefix(root).unwrap_or(&path);
+                    left.push(format!(
+                        "{}:{}: {}",
+                        rel.display(),
+                        n + 1,
+                        line[at + MARK.len()..].trim_start_matches([':', ' '])
+                    ));
+                }
+            }
+        }
+    }
+    left.sort();
+    assert!(
+        left.is_empty(),
+        "a new rule is still to be written; fill in:\n{}",
+        left.join("\n")
+    );
+}

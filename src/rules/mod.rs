@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 pub mod iam;
 pub mod project;
 pub mod purpose;
+pub mod reference;
 pub mod template;
 pub mod yaml;
 
@@ -129,7 +130,7 @@ macro_rules! declare_rule {
             $(stage: $stage:ident,)?
             summary: $summary:literal
             $(, opt_in: $opt_in:literal)?
-            $(, options: [$(($opt:literal, $opt_doc:literal)),* $(,)?])? $(,)?
+            $(, options: [$(($opt:literal, $opt_doc:literal $(,)?)),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*

@@ -71,6 +71,12 @@ declare_rule! {
         severity: Warning,
         family: Purpose,
         summary: "A principal meant for a purpose lacks actions that purpose needs",
+        options: [(
+            "purposes",
+            "a mapping from a role's (or user's, group's) logical ID to the purpose packs it is \
+             meant for, e.g. `{InstanceRole: [ssm-session-manager]}`: the same as declaring them \
+             in the resource's Metadata",
+        )],
     }
 }
 
