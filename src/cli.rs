@@ -7,7 +7,7 @@
 
 use crate::baseline::{self, Baseline};
 use crate::check::Settings;
-use crate::config::{Config, FileSettings, Overrides, Resolver};
+use crate::config::{Config, Overrides, Resolver};
 use crate::diagnostic::Severity;
 use crate::fix;
 use crate::iam::Catalog;
@@ -378,7 +378,7 @@ fn check(
     let mut outcome = run::run(&paths, &opts, stdin);
 
     if args.fix || args.diff {
-        let fixed = fix_files(&outcome, &resolver, stdin_name.as_deref(), args.diff);
+        let fixed = fix::fix_files(&outcome, &resolver, stdin_name.as_deref(), args.diff);
         if args.diff {
             ignore_broken_pipe(stdout.write_all(fixed.diff.as_bytes()))?;
             for problem in outcome.problems.iter().chain(&fixed.problems) {
@@ -406,28 +406,7 @@ fn check(
                 EXIT_OK
             });
         }
-        if fixed.files > 0 {
-            // Check everything again: the fixed files, and the cross-file pass over them.
-            // Text from stdin was not fixed and cannot be read twice: its report stays.
-            let stdin_report = stdin_name.as_deref().and_then(|name| {
-                let i = outcome.reports.iter().position(|r| r.source.path == name)?;
-                Some(outcome.reports.remove(i))
-            });
-            let file_paths: Vec<PathBuf> = paths
-                .iter()
-                .filter(|p| p.as_os_str() != run::STDIN_PATH)
-                .cloned()
-                .collect();
-            let mut again = run::run(&file_paths, &opts, io::empty());
-            if let Some(report) = stdin_report {
-                again.reports.push(report);
-                again
-                    .reports
-                    .sort_by(|a, b| a.source.path.cmp(&b.source.path));
-            }
-            outcome = again;
-        }
-        outcome.problems.extend(fixed.problems);
+        outcome = fix::recheck(outcome, fixed, &paths, &opts, stdin_name.as_deref());
     }
 
     if let Some(path) = &args.baseline {
@@ -500,57 +479,6 @@ fn check(
         )?;
     }
     Ok(code)
-}
-
-struct FixSummary {
-    fixes: usize,
-    files: usize,
-    diff: String,
-    problems: Vec<run::FileProblem>,
-}
-
-/// Fix every checked file on disk, or only collect the diff when `diff_only`. Text from stdin
-/// is never fixed.
-fn fix_files(
-    outcome: &run::RunOutcome,
-    resolver: &Resolver,
-    stdin_name: Option<&str>,
-    diff_only: bool,
-) -> FixSummary {
-    let mut summary = FixSummary {
-        fixes: 0,
-        files: 0,
-        diff: String::new(),
-        problems: Vec::new(),
-    };
-    for report in &outcome.reports {
-        let path = &report.source.path;
-        if Some(path.as_str()) == stdin_name || !report.diagnostics.iter().any(|d| d.fix.is_some())
-        {
-            continue;
-        }
-        let Ok(FileSettings::Check(settings)) = resolver.settings_for(std::path::Path::new(path))
-        else {
-            continue;
-        };
-        let Some(fixed) = fix::fix_text(path, &report.source.text, &settings) else {
-            continue;
-        };
-        if diff_only {
-            summary
-                .diff
-                .push_str(&fix::unified_diff(path, &report.source.text, &fixed.text));
-        } else if let Err(e) = fix::write_atomic(std::path::Path::new(path), &fixed.text) {
-            summary.problems.push(run::FileProblem {
-                path: path.clone(),
-                message: format!("cannot write the fixes: {e}"),
-            });
-            continue;
-        }
-        summary.fixes += fixed.applied;
-        summary.files += 1;
-    }
-    summary
 }
 
 /// 2 when any file could not be checked (a partial result must not pass CI), else 1 when a
