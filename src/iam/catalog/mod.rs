@@ -12,7 +12,7 @@ use std::ops::Range;
 use std::path::Path;
 use std::sync::OnceLock;
 
-const EMBEDDED_TEXT: &str = include_str!("../../rules/iam/catalog.tsv");
+const EMBEDDED_TEXT: &str = include_str!("../../../rules/iam/catalog.tsv");
 const FORMAT_HEADER: &str = "#cfn-policy-lint iam-catalog 1";
 
 /// IAM access level of an action, as the Service Authorization Reference classifies it.
