@@ -1,17 +1,19 @@
-//! Command-line interface: `check`, `rules`, `explain`.
+//! Command-line interface: the arguments of `check`, `rules`, `explain`, `config` and `lsp`, and
+//! dispatch. A check's work lives in its stages: [`crate::run`] checks the files, [`crate::fix`]
+//! fixes them, [`crate::output`] reports the findings and picks the exit code.
 //!
 //! Exit codes (DESIGN.md "Output contract"): 0 nothing at or above the failure threshold,
 //! 1 findings at or above it, 2 the tool could not do its job — bad usage, an unknown rule name,
 //! or a path that could not be walked, read or decoded. In the last case every other file is
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
-use crate::baseline::{self, Baseline};
 use crate::check::Settings;
-use crate::config::{Config, FileSettings, Overrides, Resolver};
+use crate::config::{Config, Overrides, Resolver};
 use crate::diagnostic::Severity;
 use crate::fix;
 use crate::iam::Catalog;
-use crate::render::{self, Format, RenderOptions};
+use crate::output::{self, ignore_broken_pipe, OutputOptions};
+use crate::render::Format;
 use crate::rules::{self, Selection};
 use crate::run::{self, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -20,9 +22,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_TROUBLE: u8 = 2;
+pub use crate::output::{exit_code, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -378,203 +378,26 @@ fn check(
     let mut outcome = run::run(&paths, &opts, stdin);
 
     if args.fix || args.diff {
-        let fixed = fix_files(&outcome, &resolver, stdin_name.as_deref(), args.diff);
+        let fixed = fix::fix_files(&outcome, &resolver, stdin_name.as_deref(), args.diff);
         if args.diff {
-            ignore_broken_pipe(stdout.write_all(fixed.diff.as_bytes()))?;
-            for problem in outcome.problems.iter().chain(&fixed.problems) {
-                writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
-            }
+            return output::diff(&outcome, &fixed, args.quiet, stdout, stderr);
         }
-        if !args.quiet {
-            let verb = if args.diff { "would fix" } else { "fixed" };
-            writeln!(
-                stderr,
-                "{verb} {} finding{} in {} file{}",
-                fixed.fixes,
-                if fixed.fixes == 1 { "" } else { "s" },
-                fixed.files,
-                if fixed.files == 1 { "" } else { "s" }
-            )?;
-        }
-        if args.diff {
-            let trouble = !fixed.problems.is_empty() || !outcome.problems.is_empty();
-            return Ok(if trouble {
-                EXIT_TROUBLE
-            } else if fixed.files > 0 {
-                EXIT_FINDINGS
-            } else {
-                EXIT_OK
-            });
-        }
-        if fixed.files > 0 {
-            // Check everything again: the fixed files, and the cross-file pass over them.
-            // Text from stdin was not fixed and cannot be read twice: its report stays.
-            let stdin_report = stdin_name.as_deref().and_then(|name| {
-                let i = outcome.reports.iter().position(|r| r.source.path == name)?;
-                Some(outcome.reports.remove(i))
-            });
-            let file_paths: Vec<PathBuf> = paths
-                .iter()
-                .filter(|p| p.as_os_str() != run::STDIN_PATH)
-                .cloned()
-                .collect();
-            let mut again = run::run(&file_paths, &opts, io::empty());
-            if let Some(report) = stdin_report {
-                again.reports.push(report);
-                again
-                    .reports
-                    .sort_by(|a, b| a.source.path.cmp(&b.source.path));
-            }
-            outcome = again;
-        }
-        outcome.problems.extend(fixed.problems);
+        output::fixed(&fixed, args.quiet, stderr)?;
+        outcome = fix::recheck(outcome, fixed, &paths, &opts, stdin_name.as_deref());
     }
 
-    if let Some(path) = &args.baseline {
-        match Baseline::load(path) {
-            Ok(baseline) => {
-                baseline.filter(&mut outcome.reports);
-            }
-            Err(message) => {
-                writeln!(stderr, "error: {}: {message}", path.display())?;
-                return Ok(EXIT_TROUBLE);
-            }
-        }
-    }
-    if let Some(path) = &args.write_baseline {
-        for problem in &outcome.problems {
-            writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
-        }
-        return match baseline::write(&outcome.reports, path) {
-            Ok(n) => {
-                if !args.quiet {
-                    writeln!(stderr, "wrote {n} findings to {}", path.display())?;
-                }
-                Ok(if outcome.problems.is_empty() {
-                    EXIT_OK
-                } else {
-                    EXIT_TROUBLE
-                })
-            }
-            Err(e) => {
-                writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
-                Ok(EXIT_TROUBLE)
-            }
-        };
-    }
-
-    let code = exit_code(&outcome, threshold);
-
-    let to_file = args.output_file.is_some();
-    let render_opts = RenderOptions {
-        color: env.color(args.color) && !to_file,
+    let output = OutputOptions {
+        format: args.format.into(),
+        statistics: args.statistics,
         quiet: args.quiet,
+        color: env.color(args.color),
         width: env.columns.unwrap_or(100),
-        problems: outcome.problems.clone(),
+        fail_on: threshold,
+        baseline: args.baseline,
+        write_baseline: args.write_baseline,
+        output_file: args.output_file,
     };
-    let format: Format = args.format.into();
-    let mut buffer = Vec::new();
-    let mut sink: &mut dyn Write = if to_file { &mut buffer } else { stdout };
-    let written = if args.statistics {
-        render::statistics(format, &outcome.reports, sink)
-    } else {
-        render::render(format, &outcome.reports, &render_opts, &mut sink)
-    }
-    .and_then(|()| sink.flush());
-    // Findings still decide the exit code when the reader stopped early.
-    ignore_broken_pipe(written)?;
-    if let Some(path) = &args.output_file {
-        if let Err(e) = std::fs::write(path, &buffer) {
-            writeln!(stderr, "error: cannot write {}: {e}", path.display())?;
-            return Ok(EXIT_TROUBLE);
-        }
-    }
-
-    for problem in &outcome.problems {
-        writeln!(stderr, "error: {}: {}", problem.path, problem.message)?;
-    }
-    if outcome.reports.is_empty() && outcome.problems.is_empty() && !args.quiet {
-        writeln!(
-            stderr,
-            "warning: no CloudFormation templates found under the given paths"
-        )?;
-    }
-    Ok(code)
-}
-
-struct FixSummary {
-    fixes: usize,
-    files: usize,
-    diff: String,
-    problems: Vec<run::FileProblem>,
-}
-
-/// Fix every checked file on disk, or only collect the diff when `diff_only`. Text from stdin
-/// is never fixed.
-fn fix_files(
-    outcome: &run::RunOutcome,
-    resolver: &Resolver,
-    stdin_name: Option<&str>,
-    diff_only: bool,
-) -> FixSummary {
-    let mut summary = FixSummary {
-        fixes: 0,
-        files: 0,
-        diff: String::new(),
-        problems: Vec::new(),
-    };
-    for report in &outcome.reports {
-        let path = &report.source.path;
-        if Some(path.as_str()) == stdin_name || !report.diagnostics.iter().any(|d| d.fix.is_some())
-        {
-            continue;
-        }
-        let Ok(FileSettings::Check(settings)) = resolver.settings_for(std::path::Path::new(path))
-        else {
-            continue;
-        };
-        let Some(fixed) = fix::fix_text(path, &report.source.text, &settings) else {
-            continue;
-        };
-        if diff_only {
-            summary
-                .diff
-                .push_str(&fix::unified_diff(path, &report.source.text, &fixed.text));
-        } else if let Err(e) = fix::write_atomic(std::path::Path::new(path), &fixed.text) {
-            summary.problems.push(run::FileProblem {
-                path: path.clone(),
-                message: format!("cannot write the fixes: {e}"),
-            });
-            continue;
-        }
-        summary.fixes += fixed.applied;
-        summary.files += 1;
-    }
-    summary
-}
-
-/// 2 when any file could not be checked (a partial result must not pass CI), else 1 when a
-/// finding is at or above `threshold`, else 0.
-pub fn exit_code(outcome: &run::RunOutcome, threshold: Severity) -> u8 {
-    if !outcome.problems.is_empty() {
-        EXIT_TROUBLE
-    } else if outcome
-        .reports
-        .iter()
-        .flat_map(|r| &r.diagnostics)
-        .any(|d| d.severity >= threshold)
-    {
-        EXIT_FINDINGS
-    } else {
-        EXIT_OK
-    }
-}
-
-fn ignore_broken_pipe(result: io::Result<()>) -> io::Result<()> {
-    match result {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        other => other,
-    }
+    output::finish(outcome, &output, stdout, stderr)
 }
 
 fn is_known_rule_entry(entry: &str) -> bool {
@@ -700,43 +523,6 @@ mod tests {
         assert_eq!(suggest("YAML"), Some("yaml"));
         assert_eq!(suggest("zzzzzzzz"), None);
         assert_eq!(suggest("duplicate-kye"), Some("duplicate-key"));
-    }
-
-    #[test]
-    fn exit_code_follows_the_threshold_and_problems_win() {
-        use crate::check::FileReport;
-        use crate::diagnostic::Diagnostic;
-        use crate::source::{SourceFile, Span};
-        let warning = Diagnostic {
-            rule: "r",
-            code: "R1",
-            severity: Severity::Warning,
-            message: "m".into(),
-            span: Span::new(0, 1),
-            labels: Vec::new(),
-            help: None,
-            fix: None,
-            after_repair: false,
-        };
-        let mut outcome = run::RunOutcome {
-            reports: vec![FileReport {
-                suppressions: Default::default(),
-                source: SourceFile::new("t.yaml", "a: 1\n"),
-                diagnostics: vec![warning],
-            }],
-            problems: Vec::new(),
-        };
-        assert_eq!(exit_code(&outcome, Severity::Error), EXIT_OK);
-        assert_eq!(exit_code(&outcome, Severity::Warning), EXIT_FINDINGS);
-        assert_eq!(exit_code(&outcome, Severity::Info), EXIT_FINDINGS);
-        outcome.reports[0].diagnostics[0].severity = Severity::Info;
-        assert_eq!(exit_code(&outcome, Severity::Warning), EXIT_OK);
-        assert_eq!(exit_code(&outcome, Severity::Info), EXIT_FINDINGS);
-        outcome.problems.push(run::FileProblem {
-            path: "x".into(),
-            message: "unreadable".into(),
-        });
-        assert_eq!(exit_code(&outcome, Severity::Error), EXIT_TROUBLE);
     }
 
     #[test]

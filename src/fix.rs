@@ -5,15 +5,21 @@
 //! exist once the file parses (a finding made on the indentation doctor's repair carries no
 //! fix, because its spans are on the repaired text). Suppressed findings are gone before their
 //! fixes could be applied.
+//!
+//! On a whole run, `check --fix` and `--diff` do this to every file that has a fix; `--fix` then
+//! writes the files atomically and checks the run again, since fixed files change what the
+//! cross-file pass sees.
 
 use crate::check::{self, FileReport, Settings};
+use crate::config::{FileSettings, Resolver};
 use crate::diagnostic::{Diagnostic, Edit};
 use crate::discover::{self, FileKind};
+use crate::run::{self, FileProblem, RunOptions, RunOutcome};
 use crate::source::SourceFile;
 use crate::yaml;
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Enough for the doctor's repair, then the fixes found on the parsed result, with room.
 const MAX_ROUNDS: usize = 8;
@@ -169,6 +175,94 @@ pub fn write_atomic(path: &Path, text: &str) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// What `--fix` or `--diff` did to the files of a run.
+pub struct FixSummary {
+    /// Fixes applied (with `--diff`: that would be).
+    pub fixes: usize,
+    /// Files changed (with `--diff`: that would be).
+    pub files: usize,
+    /// With `--diff`, the unified diff of every file that would change.
+    pub diff: String,
+    /// Files whose fixes could not be written.
+    pub problems: Vec<FileProblem>,
+}
+
+/// Fix every checked file on disk, or only collect the diff when `diff_only`. Text from stdin
+/// is never fixed.
+pub fn fix_files(
+    outcome: &RunOutcome,
+    resolver: &Resolver,
+    stdin_name: Option<&str>,
+    diff_only: bool,
+) -> FixSummary {
+    let mut summary = FixSummary {
+        fixes: 0,
+        files: 0,
+        diff: String::new(),
+        problems: Vec::new(),
+    };
+    for report in &outcome.reports {
+        let path = &report.source.path;
+        if Some(path.as_str()) == stdin_name || !report.diagnostics.iter().any(|d| d.fix.is_some())
+        {
+            continue;
+        }
+        let Ok(FileSettings::Check(settings)) = resolver.settings_for(Path::new(path)) else {
+            continue;
+        };
+        let Some(fixed) = fix_text(path, &report.source.text, &settings) else {
+            continue;
+        };
+        if diff_only {
+            summary
+                .diff
+                .push_str(&unified_diff(path, &report.source.text, &fixed.text));
+        } else if let Err(e) = write_atomic(Path::new(path), &fixed.text) {
+            summary.problems.push(FileProblem {
+                path: path.clone(),
+                message: format!("cannot write the fixes: {e}"),
+            });
+            continue;
+        }
+        summary.fixes += fixed.applied;
+        summary.files += 1;
+    }
+    summary
+}
+
+/// The run after `--fix`: when files changed, everything is checked again (the fixed files, and
+/// the cross-file pass over them), then the problems of writing the fixes are added. Text from
+/// stdin was not fixed and cannot be read twice: its report stays.
+pub fn recheck(
+    mut outcome: RunOutcome,
+    fixed: FixSummary,
+    paths: &[PathBuf],
+    opts: &RunOptions,
+    stdin_name: Option<&str>,
+) -> RunOutcome {
+    if fixed.files > 0 {
+        let stdin_report = stdin_name.and_then(|name| {
+            let i = outcome.reports.iter().position(|r| r.source.path == name)?;
+            Some(outcome.reports.remove(i))
+        });
+        let file_paths: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| p.as_os_str() != run::STDIN_PATH)
+            .cloned()
+            .collect();
+        let mut again = run::run(&file_paths, opts, io::empty());
+        if let Some(report) = stdin_report {
+            again.reports.push(report);
+            again
+                .reports
+                .sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        }
+        outcome = again;
+    }
+    outcome.problems.extend(fixed.problems);
+    outcome
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod discover;
 pub mod fix;
 pub mod iam;
 pub mod lsp;
+pub mod output;
 pub mod project;
 pub mod purpose;
 pub mod render;

@@ -1,5 +1,5 @@
 //! One whole `check` run: discover → read → check each file (in parallel) → reports in path
-//! order. Printing and exit codes belong to the CLI; this module only gathers results.
+//! order. Printing and exit codes belong to [`crate::output`]; this module only gathers results.
 
 use crate::check::{self, FileReport, Settings};
 use crate::config::{FileSettings, Resolver};

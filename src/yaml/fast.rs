@@ -1,5 +1,8 @@
 //! A fast reader for the YAML that templates are actually written in.
 //!
+//! Kept whole because it is one state machine: one cursor whose block, flow and scalar readers
+//! call one another, fuzzed and reviewed against the general parser as a unit.
+//!
 //! Nearly every CloudFormation template uses a small part of YAML: block mappings and sequences
 //! indented with spaces, plain and quoted scalars (over one line or several), `|`/`>` block
 //! scalars, local `!Tag`s, comments, and flow collections (which is all a JSON template is). This

@@ -1,0 +1,154 @@
+//! What is certainly wrong in an ARN's literal fields: a partition AWS does not have, an account
+//! that is not 12 digits, a region or account where the service takes none. Apart from parsing
+//! because only literal fields can be judged, and only against the catalogue's formats.
+
+use super::intersect::intersects;
+use super::{Arn, ArnProblem, Tok};
+use crate::iam::catalog::Catalog;
+
+/// Partitions AWS has.
+pub const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// Problems of an ARN's fields (the parts that are literal): unknown partition, account that is
+/// not 12 digits, region or account where the service takes none.
+pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
+    let mut buf = String::new();
+    if let Some(partition) = arn.partition.literal_in(&mut buf) {
+        if !PARTITIONS.contains(&partition) {
+            let suggestion =
+                crate::suggest::closest(partition, PARTITIONS.iter().copied()).unwrap_or("aws");
+            return Some(ArnProblem {
+                span: arn.partition.span,
+                message: format!("`{partition}` is not an AWS partition"),
+                help: format!(
+                    "did you mean `{suggestion}`? (or `${{AWS::Partition}}` in a `!Sub`)"
+                ),
+            });
+        }
+    }
+    if let Some(account) = arn.account.literal_in(&mut buf) {
+        let twelve_digits = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+        // `aws` owns AWS managed policies; some services use other fixed owners.
+        if !account.is_empty()
+            && !twelve_digits
+            && !account.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        {
+            return Some(ArnProblem {
+                span: arn.account.span,
+                message: format!("account `{account}` is not a 12-digit AWS account ID"),
+                help: "write the 12-digit account ID, `${AWS::AccountId}` in a `!Sub`, or `*`"
+                    .into(),
+            });
+        }
+    }
+    let service = catalog.service(arn.service.literal_in(&mut buf)?)?;
+    let formats: Vec<(&str, &[Tok])> = service
+        .resource_types()
+        .iter()
+        .flat_map(|rt| {
+            rt.arn_formats
+                .iter()
+                .copied()
+                .zip(rt.format_tokens().iter().map(|t| &**t))
+        })
+        .collect();
+    if formats.is_empty() || formats.iter().any(|(_, f)| intersects(&arn.toks, f)) {
+        return None;
+    }
+    // A region or account the service does not take: dropping it makes the ARN fit. (Symbols
+    // and wildcards may stand for the empty text, so only literal fields get here.)
+    let region = drop_fields(arn, &[3]);
+    let account = drop_fields(arn, &[4]);
+    let both = drop_fields(arn, &[3, 4]);
+    let candidates = [
+        (&arn.region, region, "region"),
+        (&arn.account, account, "account"),
+        (&arn.region, both, "region or account"),
+    ];
+    for (field, toks, what) in candidates {
+        if field.is_empty() {
+            continue;
+        }
+        if let Some((format, _)) = formats.iter().find(|(_, f)| intersects(&toks, f)) {
+            let span = if what == "region or account" {
+                arn.region.span.cover(arn.account.span)
+            } else {
+                field.span
+            };
+            return Some(ArnProblem {
+                span,
+                message: format!("`{}` ARNs of this kind take no {what}", service.prefix),
+                help: format!("leave the {what} field empty, as in `{format}`"),
+            });
+        }
+    }
+    None
+}
+
+/// Number of tokens before field `index` (0 = `arn`) including its leading colon.
+fn prefix_len(arn: &Arn, index: usize) -> usize {
+    let fields = [&arn.partition, &arn.service, &arn.region, &arn.account];
+    4 + fields
+        .iter()
+        .take(index - 1)
+        .map(|f| f.toks.len() + 1)
+        .sum::<usize>()
+}
+
+/// The tokens without the region (3) and/or account (4) fields, keeping their colons.
+fn drop_fields(arn: &Arn, indexes: &[usize]) -> Vec<Tok> {
+    let ranges: Vec<(usize, usize)> = indexes
+        .iter()
+        .map(|&i| {
+            let field = if i == 3 { &arn.region } else { &arn.account };
+            let start = prefix_len(arn, i);
+            (start, start + field.toks.len())
+        })
+        .collect();
+    arn.toks
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !ranges.iter().any(|(a, b)| (*a..*b).contains(i)))
+        .map(|(_, t)| *t)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::arn;
+    use super::*;
+
+    #[test]
+    fn validation() {
+        let c = Catalog::embedded();
+        let check = |s: &str| validate(arn(s).arn().unwrap(), c).map(|p| p.message);
+        assert_eq!(check("arn:aws:s3:::b/*"), None);
+        assert_eq!(
+            check("arn:aws:s3:us-east-1::b/*").as_deref(),
+            Some("`s3` ARNs of this kind take no region")
+        );
+        assert_eq!(
+            check("arn:aws:iam:us-east-1:123456789012:role/x").as_deref(),
+            Some("`iam` ARNs of this kind take no region")
+        );
+        assert_eq!(
+            check("arn:aws:iam::12345:role/x").as_deref(),
+            Some("account `12345` is not a 12-digit AWS account ID")
+        );
+        assert_eq!(
+            check("arn:amazon:s3:::b").as_deref(),
+            Some("`amazon` is not an AWS partition")
+        );
+        assert_eq!(check("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
+        assert_eq!(check("arn:aws:sqs:*:*:q"), None);
+    }
+}
