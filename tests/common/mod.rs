@@ -1,8 +1,11 @@
-//! Running the built binary, shared by the integration tests that drive it as users do.
+//! What several integration tests share: running the built binary as users do, and the input
+//! shapes of `shapes` (which `benches/growth.rs` uses too).
 //!
 //! Each test file that needs it declares `mod common;` and uses what it needs, so the rest is
 //! unused there.
 #![allow(dead_code)]
+
+pub mod shapes;
 
 use std::path::Path;
 use std::process::{Command, Output};
