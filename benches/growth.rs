@@ -7,9 +7,10 @@
 //! (MB/s) that stays level; a quadratic pass would quadruple the time per line and halve the
 //! throughput.
 //!
-//! The human format is left out: miette walks every line between a finding and its farthest
-//! label, so thousands of `duplicate-key` findings all pointing back to one early key cost
-//! findings × distance there. `human_duplicate_keys` shows that cost on its own.
+//! The human format is timed on its own, by `human_duplicate_keys`, on the shape where it could
+//! go wrong: thousands of `duplicate-key` findings whose labels all point back to the first key,
+//! so that a renderer walking the lines between a finding and its label would cost findings ×
+//! distance. It is the slowest format, and would hide the others' growth if timed with them.
 
 use cfn_policy_lint::check::{check_template, Settings};
 use cfn_policy_lint::render::{render, Format, RenderOptions};
@@ -98,7 +99,7 @@ shapes!(
     soup_3,
 );
 
-/// The one known non-linear cost, kept visible: the human format on thousands of duplicate keys.
+/// The human format alone on thousands of duplicate keys, each labelled back to the first one.
 #[divan::bench(args = KIB, sample_count = 10)]
 fn human_duplicate_keys(bencher: Bencher, kib: usize) {
     bench_shape(bencher, "duplicate_keys", kib, &[Format::Human]);
