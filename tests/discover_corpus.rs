@@ -1,16 +1,19 @@
-//! The walker's template detection against the real-template corpus (skipped when absent).
+//! The walker's template detection against the real-template corpus (ignored when absent).
 
 use cfn_policy_lint::discover::{self, FileKind};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 #[test]
+#[cfg_attr(
+    corpus_absent,
+    ignore = "needs ../shared/corpus (the shared corpus of real templates)"
+)]
 fn walker_picks_exactly_the_corpus_templates() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let Ok(list) = std::fs::read_to_string(root.join("templates.txt")) else {
-        eprintln!("corpus not present; skipping");
-        return;
-    };
+    let root = common::corpus();
+    let list = std::fs::read_to_string(root.join("templates.txt")).expect("the corpus's list");
     let expected: BTreeSet<PathBuf> = list
         .lines()
         .filter(|l| !l.trim().is_empty())

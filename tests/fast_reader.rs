@@ -12,6 +12,8 @@
 use cfn_policy_lint::yaml::{parse, parse_fast, parse_general, Document, ParseOptions};
 use std::path::Path;
 
+mod common;
+
 struct Rng(u64);
 
 impl Rng {
@@ -531,12 +533,13 @@ fn fixtures_read_the_same_both_ways() {
 }
 
 #[test]
+#[cfg_attr(
+    corpus_absent,
+    ignore = "needs ../shared/corpus (the shared corpus of real templates)"
+)]
 fn corpus_reads_the_same_both_ways_and_mostly_fast() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    let Ok(list) = std::fs::read_to_string(dir.join("valid-templates.txt")) else {
-        eprintln!("note: {} absent; corpus comparison skipped", dir.display());
-        return;
-    };
+    let dir = common::corpus();
+    let list = std::fs::read_to_string(dir.join("valid-templates.txt")).expect("the corpus's list");
     let (mut fast, mut total) = (0, 0);
     for rel in list.lines().filter(|l| !l.is_empty()) {
         let Ok(text) = std::fs::read_to_string(dir.join(rel)) else {

@@ -4,6 +4,8 @@
 use cfn_policy_lint::run::{run, RunOptions};
 use std::path::{Path, PathBuf};
 
+mod common;
+
 /// (path relative to the crate, line, column, rule, text at the span) of every finding.
 fn findings(paths: &[&str]) -> Vec<(String, usize, usize, String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -166,18 +168,13 @@ fn aws_managed_policy_arns_are_checked_with_fixes() {
     );
 }
 
-fn corpus(sub: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(sub);
-    dir.is_dir().then_some(dir)
-}
-
 #[test]
+#[cfg_attr(
+    corpus_absent,
+    ignore = "needs ../shared/corpus (the shared corpus of real templates)"
+)]
 fn pcluster_corpus_only_reports_the_nonexistent_cloudwatch_policy() {
-    let Some(dir) = corpus("pcluster-configs") else {
-        return;
-    };
+    let dir = common::corpus().join("pcluster-configs");
     let outcome = run(&[dir], &RunOptions::default(), std::io::empty());
     let mut seen = Vec::new();
     for report in &outcome.reports {

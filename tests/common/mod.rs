@@ -1,10 +1,14 @@
-//! Running the built binary, shared by the integration tests that drive it as users do.
+//! What several integration tests share: running the built binary as users do, finding the
+//! shared corpus of real templates, and the input shapes of `shapes` (which `benches/growth.rs`
+//! uses too).
 //!
 //! Each test file that needs it declares `mod common;` and uses what it needs, so the rest is
 //! unused there.
 #![allow(dead_code)]
 
-use std::path::Path;
+pub mod shapes;
+
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The binary, run from the crate's folder, with the colour variables of the surrounding
@@ -28,4 +32,22 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("binary runs")
+}
+
+/// `../shared/corpus`, the shared corpus of real templates next to the checkout.
+///
+/// Every test that reads it is marked
+/// `#[cfg_attr(corpus_absent, ignore = "needs ../shared/corpus (the shared corpus of real templates)")]`:
+/// `build.rs` sets `corpus_absent` when `valid-templates.txt` is missing here, so `cargo test`
+/// reports such tests as ignored, with that reason, instead of passing without checking
+/// anything. Run anyway (`--ignored`) without the corpus, they fail here and say why.
+pub fn corpus() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        dir.join("valid-templates.txt").is_file(),
+        "{} is absent: this test needs the shared corpus of real templates, so `cargo test` \
+         marks it ignored without it",
+        dir.display()
+    );
+    dir
 }
