@@ -92,10 +92,12 @@ fn declared_rule(text: &str) -> Option<String> {
 fn corpus_cfg(manifest: &Path) {
     let corpus_marker = manifest.join("../shared/corpus/valid-templates.txt");
     println!("cargo::rustc-check-cfg=cfg(corpus_absent)");
-    // A missing file is always stale to cargo, so the check is redone on every build until the
-    // corpus appears; once present, only a change to the marker reruns it.
-    println!("cargo::rerun-if-changed={}", corpus_marker.display());
-    if !corpus_marker.is_file() {
+    if corpus_marker.is_file() {
+        // Rerun if it goes away. An absent file is not watched: cargo would count it as
+        // changed on every build and rebuild the crate each time. So a corpus that appears
+        // later is noticed at the next rerun of this script (`touch build.rs`).
+        println!("cargo::rerun-if-changed={}", corpus_marker.display());
+    } else {
         println!("cargo::rustc-cfg=corpus_absent");
     }
 }

@@ -15,7 +15,11 @@ struct DoctorReport {
 mod common;
 
 fn run(text: &str) -> (SourceFile, DoctorReport) {
-    let source = SourceFile::new("t.yaml", text);
+    run_on("t.yaml", text)
+}
+
+fn run_on(path: &str, text: &str) -> (SourceFile, DoctorReport) {
+    let source = SourceFile::new(path, text);
     let report = examine(&source);
     let report = DoctorReport {
         findings: indentation::diagnostics(report.findings).collect(),
@@ -509,9 +513,8 @@ fn invalid_corpus_templates_get_one_plain_syntax_finding_and_no_repair() {
     for (rel, line, message) in &expected {
         let bytes = std::fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        let error = parse(&text, &ParseOptions::default()).expect_err(rel);
-        let source = SourceFile::new(rel.as_str(), text.as_str());
-        let doctor = examine(&source, &error);
+        parse(&text, &ParseOptions::default()).expect_err(rel);
+        let (source, doctor) = run_on(rel, &text);
         let dumped: Vec<String> = doctor.findings.iter().map(|d| dump(&source, d)).collect();
         assert!(dumped.is_empty(), "{rel}: the doctor reported {dumped:#?}");
         assert!(

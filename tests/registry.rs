@@ -2,7 +2,7 @@
 //! quiet, and reads consistently in `cfn-policy-lint rules`. Names, codes and doc sections are
 //! checked by the unit test in `src/rules/mod.rs`.
 
-use cfn_policy_lint::rules::registry;
+use cfn_policy_lint::rules::{registry, Family};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -34,6 +34,29 @@ fn every_rule_has_pass_and_fail_fixtures() {
         missing.is_empty(),
         "rules without fixtures (add at least one file to each):\n{}",
         missing.join("\n")
+    );
+}
+
+#[test]
+fn every_iam_rule_has_a_json_fail_fixture() {
+    // Policies are often written as JSON, inside templates and on their own; every IAM rule
+    // shows it reads them. The one exception is about a YAML-only spelling.
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let yaml_only = ["unquoted-policy-version"];
+    let missing: Vec<&str> = registry()
+        .iter()
+        .map(|r| r.meta())
+        .filter(|m| m.family == Family::Iam && !yaml_only.contains(&m.name))
+        .filter(|m| {
+            !files_in(&fixtures.join(m.name).join("fail"))
+                .iter()
+                .any(|f| f.ends_with(".json"))
+        })
+        .map(|m| m.name)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "IAM rules without a JSON fail fixture: {missing:?}"
     );
 }
 

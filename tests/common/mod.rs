@@ -46,7 +46,8 @@ pub fn corpus() -> PathBuf {
     assert!(
         dir.join("valid-templates.txt").is_file(),
         "{} is absent: this test needs the shared corpus of real templates, so `cargo test` \
-         marks it ignored without it",
+         marks it ignored without it (build.rs decides that when it runs: after adding the \
+         corpus, `touch build.rs`)",
         dir.display()
     );
     dir
