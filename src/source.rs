@@ -107,15 +107,13 @@ impl LineIndex {
     pub fn offset(&self, text: &str, pos: Position) -> Option<usize> {
         let line = pos.line.checked_sub(1)?;
         let span = self.line_span(text, line)?;
-        let mut offset = span.start;
-        for (i, (byte_idx, _)) in text[span.start..span.end].char_indices().enumerate() {
-            if i + 1 == pos.column {
-                return Some(span.start + byte_idx);
-            }
-            offset = span.start + byte_idx;
-        }
-        let _ = offset;
-        Some(span.end)
+        // Column n is the n-th character; one past the last is the end of the line.
+        let within = pos
+            .column
+            .checked_sub(1)
+            .and_then(|n| text[span.start..span.end].char_indices().nth(n))
+            .map_or(span.end, |(byte, _)| span.start + byte);
+        Some(within)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod managed;
 pub mod model;
 pub mod scope;
+pub mod usage;
 
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};

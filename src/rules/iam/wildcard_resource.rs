@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::usage::granted_on_star_by_design;
 use crate::iam::Effect;
 use crate::iam::{AccessLevel, ActionRef, PolicyKind};
-use crate::rules::iam::support::{by_familiarity, granted_on_star_by_design, name_some, patterns};
+use crate::rules::iam::support::{by_familiarity, name_some, patterns};
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
