@@ -179,6 +179,27 @@ pub struct Diagnostic {
     pub after_repair: bool,
 }
 
+/// The builder methods of what both a [`Diagnostic`] and a [`Finding`] carry besides their
+/// identity: help, labels and a fix.
+macro_rules! explanation_builders {
+    () => {
+        pub fn with_help(mut self, help: impl Into<String>) -> Self {
+            self.help = Some(help.into());
+            self
+        }
+
+        pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
+            self.labels.push(Label::new(span, message));
+            self
+        }
+
+        pub fn with_fix(mut self, fix: Fix) -> Self {
+            self.fix = Some(fix);
+            self
+        }
+    };
+}
+
 impl Diagnostic {
     /// A diagnostic carrying the rule's identity and default severity.
     pub fn new(meta: &RuleMeta, span: Span, message: impl Into<String>) -> Self {
@@ -195,20 +216,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label::new(span, message));
-        self
-    }
-
-    pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
-        self
-    }
+    explanation_builders!();
 
     pub fn with_severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
@@ -241,20 +249,7 @@ impl<K> Finding<K> {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
-        self.labels.push(Label::new(span, message));
-        self
-    }
-
-    pub fn with_fix(mut self, fix: Fix) -> Self {
-        self.fix = Some(fix);
-        self
-    }
+    explanation_builders!();
 
     /// The finding as `meta`'s diagnostic.
     pub fn into_diagnostic(self, meta: &RuleMeta) -> Diagnostic {

@@ -11,12 +11,16 @@ fn rules_of(text: &str) -> Vec<&'static str> {
     report.diagnostics.iter().map(|d| d.rule).collect()
 }
 
+/// `statement`'s lines, each indented by `indent` spaces.
+fn indented(statement: &str, indent: usize) -> String {
+    statement
+        .lines()
+        .map(|l| format!("{:indent$}{l}\n", ""))
+        .collect()
+}
+
 /// A role with one inline statement, written with `Effect: allow`.
 fn role_with(statement: &str) -> String {
-    let statement = statement
-        .lines()
-        .map(|l| format!("                {l}\n"))
-        .collect::<String>();
     format!(
         "Resources:
   Role:
@@ -34,15 +38,13 @@ fn role_with(statement: &str) -> String {
             Version: '2012-10-17'
             Statement:
               - Effect: allow
-{statement}"
+{}",
+        indented(statement, 16)
     )
 }
 
+/// A bucket policy with one statement, written with `Effect: allow`.
 fn bucket_policy_with(statement: &str) -> String {
-    let statement = statement
-        .lines()
-        .map(|l| format!("            {l}\n"))
-        .collect::<String>();
     format!(
         "Resources:
   Bucket:
@@ -55,7 +57,8 @@ fn bucket_policy_with(statement: &str) -> String {
         Version: '2012-10-17'
         Statement:
           - Effect: allow
-{statement}"
+{}",
+        indented(statement, 12)
     )
 }
 
