@@ -1,6 +1,7 @@
 //! How AWS itself uses actions, from embedded data generated from its managed policies: how
-//! familiar an action is (how many managed policies name it), and which actions AWS grants on
-//! `Resource: "*"` by design in its own agent policies.
+//! familiar an action is (how many managed policies name it), which actions AWS grants on
+//! `Resource: "*"` by design in its own agent policies, and which statements copy the policy of
+//! a service's own role.
 
 use super::action::glob_matches;
 use super::ActionRef;
@@ -48,6 +49,187 @@ pub fn granted_on_star_by_design(action: &ActionRef<'_>) -> bool {
         p.split_once(':')
             .is_some_and(|(s, n)| glob_matches(s, prefix) && glob_matches(n, action.name()))
     })
+}
+
+/// What `rules/iam/authorized-resources.tsv` says about the resources an action is authorised
+/// against, beyond the Service Authorization Reference.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Authorized {
+    /// Only `Resource: "*"` authorises it, as its service documents unambiguously.
+    StarOnly { source: &'static str },
+    /// IAM (also) checks it against resources of this ARN format.
+    Form {
+        format: &'static str,
+        tokens: Vec<super::arn::Tok>,
+        source: &'static str,
+    },
+}
+
+/// The curated facts about the resources `action` is authorised against, if any.
+pub fn authorized_resources(action: &ActionRef<'_>) -> Vec<&'static Authorized> {
+    static ENTRIES: OnceLock<Vec<(&'static str, Authorized)>> = OnceLock::new();
+    let entries = ENTRIES.get_or_init(|| {
+        include_str!("../../rules/iam/authorized-resources.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut fields = l.split('\t');
+                let (action, form, source) = (fields.next()?, fields.next()?, fields.next()?);
+                let fact = match form {
+                    "*" => Authorized::StarOnly { source },
+                    format => Authorized::Form {
+                        format,
+                        tokens: super::arn::format_tokens(format),
+                        source,
+                    },
+                };
+                Some((action, fact))
+            })
+            .collect()
+    });
+    let prefix = action.service().prefix;
+    entries
+        .iter()
+        .filter(|(pattern, _)| {
+            pattern.split_once(':').is_some_and(|(s, n)| {
+                s.eq_ignore_ascii_case(prefix) && glob_matches(n, action.name())
+            })
+        })
+        .map(|(_, fact)| fact)
+        .collect()
+}
+
+/// Whether a statement granting `actions` (as written) on `"*"` to a role trusting
+/// `service` copies the documented policy of that service's role (`rules/iam/service-roles.tsv`,
+/// actions read from the AWS managed policy table): the name of the AWS policy it copies.
+pub fn service_role_copy(service: &str, actions: &[&str]) -> Option<&'static str> {
+    struct Role {
+        service: &'static str,
+        policies: Vec<&'static str>,
+        extra: Vec<&'static str>,
+    }
+    static ROLES: OnceLock<Vec<Role>> = OnceLock::new();
+    let roles = ROLES.get_or_init(|| {
+        include_str!("../../rules/iam/service-roles.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| {
+                let mut fields = l.split('\t');
+                let service = fields.next()?;
+                let policies = fields.next()?.split(',').collect();
+                let extra = match fields.next()? {
+                    "-" => Vec::new(),
+                    list => list.split(',').collect(),
+                };
+                Some(Role {
+                    service,
+                    policies,
+                    extra,
+                })
+            })
+            .collect()
+    });
+    if actions.is_empty() {
+        return None;
+    }
+    let role = roles
+        .iter()
+        .find(|r| r.service.eq_ignore_ascii_case(service))?;
+    let policies: Vec<&'static super::managed::ManagedPolicy> = role
+        .policies
+        .iter()
+        .filter_map(|name| super::managed::managed_policy(name))
+        .collect();
+    // IAM compares action names ignoring case; copies are written in either.
+    let lists = |p: &super::managed::ManagedPolicy, action: &str| {
+        p.actions().any(|a| a.eq_ignore_ascii_case(action))
+    };
+    let listed = |action: &str| {
+        role.extra.iter().any(|e| e.eq_ignore_ascii_case(action))
+            || policies.iter().any(|p| lists(p, action))
+    };
+    if !actions.iter().all(|a| listed(a)) {
+        return None;
+    }
+    // Name the policy that lists the most of them.
+    policies
+        .iter()
+        .max_by_key(|p| actions.iter().filter(|a| lists(p, a)).count())
+        .map(|p| p.name)
+}
+
+#[cfg(test)]
+mod authorized_tests {
+    use super::{authorized_resources, Authorized};
+    use crate::iam::Catalog;
+
+    #[test]
+    fn curated_forms_are_found_by_action_and_pattern() {
+        let c = Catalog::embedded();
+        let describe = c.lookup("logs:DescribeLogGroups").unwrap();
+        assert!(matches!(
+            authorized_resources(&describe).as_slice(),
+            [Authorized::Form { format, .. }] if format.ends_with(":log-group::log-stream:")
+        ));
+        let instances = c.lookup("ec2:DescribeInstances").unwrap();
+        assert!(matches!(
+            authorized_resources(&instances).as_slice(),
+            [Authorized::StarOnly { .. }]
+        ));
+        let run = c.lookup("ec2:RunInstances").unwrap();
+        assert!(authorized_resources(&run).is_empty());
+        // Every line of the file is read: a malformed one would silently drop a fact.
+        let lines = include_str!("../../rules/iam/authorized-resources.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+        for line in lines {
+            let action = line.split('\t').next().unwrap().replace('*', "");
+            let found = c
+                .service(action.split(':').next().unwrap())
+                .into_iter()
+                .flat_map(|s| s.actions())
+                .filter(|a| a.full_name().starts_with(&action))
+                .any(|a| !authorized_resources(&a).is_empty());
+            assert!(found, "{line}");
+            assert_eq!(line.split('\t').count(), 3, "{line}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod service_role_tests {
+    use super::service_role_copy;
+
+    #[test]
+    fn copies_of_documented_service_role_policies_are_recognised() {
+        let ecs = [
+            "ec2:AttachNetworkInterface",
+            "ec2:Describe*",
+            "elasticloadbalancing:RegisterTargets",
+            "elasticloadbalancing:DeregisterTargets",
+        ];
+        assert_eq!(
+            service_role_copy("ecs.amazonaws.com", &ecs),
+            Some("AmazonECSServiceRolePolicy")
+        );
+        // The same actions for another service's role are no copy of anything.
+        assert_eq!(service_role_copy("lambda.amazonaws.com", &ecs), None);
+        let autoscale = [
+            "application-autoscaling:*",
+            "cloudwatch:DescribeAlarms",
+            "cloudwatch:PutMetricAlarm",
+            "ecs:DescribeServices",
+            "ecs:UpdateService",
+        ];
+        assert!(service_role_copy("application-autoscaling.amazonaws.com", &autoscale).is_some());
+        // One action more than the documented policy: not a copy.
+        let more = [&autoscale[..], &["s3:DeleteBucket"]].concat();
+        assert_eq!(
+            service_role_copy("application-autoscaling.amazonaws.com", &more),
+            None
+        );
+        assert_eq!(service_role_copy("ecs.amazonaws.com", &[]), None);
+    }
 }
 
 #[cfg(test)]
