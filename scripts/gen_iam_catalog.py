@@ -126,6 +126,8 @@ SHARED_PREFIX_NAMES = {
     "kinesisanalytics": "Amazon Kinesis Analytics V1 and V2",
     # list_amazonses.html, list_amazonsimpleemailservicev2.html, list_amazonpinpointemailservice.html
     "ses": "Amazon SES V1 and V2 and Amazon Pinpoint Email Service",
+    # list_awsiotgreengrass.html, list_awsiotgreengrassv2.html
+    "greengrass": "AWS IoT Greengrass V1 and V2",
     # list_amazonlex.html, list_amazonlexv2.html
     "lex": "Amazon Lex V1 and V2",
     # list_amazonpinpointsmsandvoiceservice.html, list_awsendusermessagingsmsandvoicev2.html
