@@ -126,7 +126,11 @@ fn empty_input_checked_as_a_template_is_an_error_but_a_walked_empty_file_is_skip
     std::fs::write(&empty, "# nothing yet\n").unwrap();
     let out = run(&["check", "--format", "concise", empty.to_str().unwrap()]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
-    assert!(stdout(&out).contains("the template is empty"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("the template is empty"),
+        "{}",
+        stdout(&out)
+    );
     // Walked: the empty file is no template and is skipped; a template without resources is
     // reported.
     std::fs::write(

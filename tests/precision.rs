@@ -77,7 +77,9 @@ fn star_only_actions_are_judged_by_the_form_they_are_checked_against() {
     // of `sns:ListTopics` (line 22), so its finding on an SNS wildcard is uncertain.
     assert_eq!(lines, [(16, Severity::Error), (22, Severity::Warning)]);
     assert!(
-        found[0].2.ends_with("which `${Logs.Arn}` cannot match: it grants nothing"),
+        found[0]
+            .2
+            .ends_with("which `${Logs.Arn}` cannot match: it grants nothing"),
         "{}",
         found[0].2
     );

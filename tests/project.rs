@@ -151,7 +151,10 @@ fn a_template_kept_in_yaml_and_json_is_one_stack() {
     );
     // The same two files under different names are two stacks.
     let tmp = tempfile::tempdir().unwrap();
-    for (from, to) in [("reader-stack.yml", "a.yml"), ("reader-stack.json", "b.json")] {
+    for (from, to) in [
+        ("reader-stack.yml", "a.yml"),
+        ("reader-stack.json", "b.json"),
+    ] {
         std::fs::copy(
             Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(from),
             tmp.path().join(to),
@@ -226,7 +229,10 @@ fn aws_managed_policy_arns_are_checked_with_fixes() {
         .iter()
         .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
         .collect();
-    assert_eq!(sam_fixes, ["AWSXrayWriteOnlyAccess", "AmazonS3ReadOnlyAccess"]);
+    assert_eq!(
+        sam_fixes,
+        ["AWSXrayWriteOnlyAccess", "AmazonS3ReadOnlyAccess"]
+    );
 }
 
 #[test]
