@@ -212,11 +212,14 @@ fn aws_managed_policy_arns_are_checked_with_fixes() {
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let outcome = run(&[root.join(dir)], &RunOptions::default(), std::io::empty());
-    let fixes: Vec<_> = outcome.reports[0]
-        .diagnostics
-        .iter()
-        .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
-        .collect();
+    let fixes_of = |report: &cfn_policy_lint::check::FileReport| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
+            .collect()
+    };
+    let fixes = fixes_of(&outcome.reports[0]);
     assert_eq!(
         fixes,
         [
@@ -224,11 +227,7 @@ fn aws_managed_policy_arns_are_checked_with_fixes() {
             "/CloudWatchAgentServerPolicy"
         ]
     );
-    let sam_fixes: Vec<_> = outcome.reports[1]
-        .diagnostics
-        .iter()
-        .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
-        .collect();
+    let sam_fixes = fixes_of(&outcome.reports[1]);
     assert_eq!(
         sam_fixes,
         ["AWSXrayWriteOnlyAccess", "AmazonS3ReadOnlyAccess"]

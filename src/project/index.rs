@@ -350,23 +350,33 @@ fn aws_managed(
     }
     let suggestion = suggest_aws_managed(name)?;
     let right = format!("{}{}", suggestion.path, suggestion.name);
-    let mut d = Finding::new(
-        Problem::UnknownAwsManaged,
-        reference.span,
-        format!(
-            "`{name}` is not an AWS managed policy; did you mean `{}`?",
-            suggestion.name
-        ),
-    )
-    .with_help(format!(
-        "the policy's ARN is `{}`",
-        arn_as_written(suggestion)
-    ));
+    let mut d = did_you_mean(
+        reference,
+        suggestion,
+        format!("the policy's ARN is `{}`", arn_as_written(suggestion)),
+    );
     d.fix = fix_to(&right);
     if d.fix.is_some() {
         d.span = path_and_name;
     }
     Some(d)
+}
+
+/// "`NAME` is not an AWS managed policy; did you mean `SUGGESTION`?", at the name.
+fn did_you_mean(
+    reference: &PolicyRef,
+    suggestion: &ManagedPolicy,
+    help: String,
+) -> Finding<Problem> {
+    Finding::new(
+        Problem::UnknownAwsManaged,
+        reference.span,
+        format!(
+            "`{}` is not an AWS managed policy; did you mean `{}`?",
+            reference.name, suggestion.name
+        ),
+    )
+    .with_help(help)
 }
 
 /// A bare name in SAM `Policies` that is no AWS managed policy but close to one.
@@ -376,18 +386,14 @@ fn sam_policy_name(reference: &PolicyRef, source: &SourceFile) -> Option<Finding
         return None;
     }
     let suggestion = suggest_aws_managed(name)?;
-    let mut d = Finding::new(
-        Problem::UnknownAwsManaged,
-        reference.span,
+    let mut d = did_you_mean(
+        reference,
+        suggestion,
         format!(
-            "`{name}` is not an AWS managed policy; did you mean `{}`?",
+            "SAM reads a bare name in `Policies` as an AWS managed policy's; write `{}`",
             suggestion.name
         ),
-    )
-    .with_help(format!(
-        "SAM reads a bare name in `Policies` as an AWS managed policy's; write `{}`",
-        suggestion.name
-    ));
+    );
     // A fix rewrites the bytes only where they spell the name exactly.
     d.fix = (source.slice(reference.span) == name).then(|| Fix {
         description: format!("write `{}`", suggestion.name),

@@ -13,11 +13,11 @@
 //!   it generates into and its enclosing loop.
 //! - [`ForEach::values`]: the collection's values when it is written as a list of plain strings
 //!   (a parameter or another intrinsic gives `None`: unknown until deploy time).
-//! - [`Template::generated`]: the keys the loops write into a section, each a [`Generated`]
+//! - [`Template::generated`]: the keys the loops write into a section, each a [`LoopName`]
 //!   with its pattern and, when every loop around it has literal values, the exact names
 //!   (`Queue${Name}` over `[A, B]` → `QueueA`, `QueueB`).
 //! - [`Template::loop_references`]: the `Ref`s whose name is built inside a loop
-//!   (`Ref: !Sub 'Size${Name}'`), each a [`LoopReference`] with its pattern and, when known,
+//!   (`Ref: !Sub 'Size${Name}'`), each a [`LoopName`] with its pattern and, when known,
 //!   the exact names; parameters used only this way are used.
 //! - [`pattern_matches`]: whether a name fits a pattern, when the values are not known.
 //!
@@ -71,28 +71,18 @@ impl<'a> ForEach<'a> {
     }
 }
 
-/// A key a loop writes into a section: a logical ID, an output or a condition name.
+/// A name a loop builds from its identifiers: a key it writes into a section (a logical ID, an
+/// output or a condition name: [`Template::generated`]), or the name of a `Ref` whose argument
+/// is a `Fn::Sub` (`Ref: !Sub 'Size${Name}'`: [`Template::loop_references`]).
 #[derive(Clone, Debug)]
-pub struct Generated<'a> {
-    /// As written (`Queue${Name}`).
+pub struct LoopName<'a> {
+    /// As written (`Queue${Name}`, `Size${Name}`).
     pub pattern: &'a str,
-    pub key: &'a Node,
-    /// The exact names, when every enclosing loop's values are literal.
-    pub names: Option<Vec<String>>,
-    /// The innermost loop writing it, as an index into [`Template::loops`].
-    pub in_loop: usize,
-}
-
-/// A `Ref` inside a loop whose name is a `Fn::Sub` of the loop's identifiers
-/// (`Ref: !Sub 'Size${Name}'`).
-#[derive(Clone, Debug)]
-pub struct LoopReference<'a> {
-    /// The `Fn::Sub` text (`Size${Name}`).
-    pub pattern: &'a str,
-    /// The scalar holding it.
+    /// The scalar holding it: the key, or the `Fn::Sub` string.
     pub node: &'a Node,
     /// The exact names, when every enclosing loop's values are literal.
     pub names: Option<Vec<String>>,
+    /// The innermost loop building it, as an index into [`Template::loops`].
     pub in_loop: usize,
 }
 
@@ -100,8 +90,8 @@ pub struct LoopReference<'a> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Loops<'a> {
     loops: Vec<ForEach<'a>>,
-    generated: Vec<Generated<'a>>,
-    references: Vec<LoopReference<'a>>,
+    generated: Vec<LoopName<'a>>,
+    references: Vec<LoopName<'a>>,
 }
 
 impl<'a> Template<'a> {
@@ -114,7 +104,7 @@ impl<'a> Template<'a> {
     pub fn generated<'t>(
         &'t self,
         section: &'t str,
-    ) -> impl Iterator<Item = &'t Generated<'a>> + 't {
+    ) -> impl Iterator<Item = &'t LoopName<'a>> + 't {
         let loops = &self.found_loops().loops;
         self.found_loops()
             .generated
@@ -123,7 +113,7 @@ impl<'a> Template<'a> {
     }
 
     /// The `Ref`s whose names loops build with `Fn::Sub`.
-    pub fn loop_references(&self) -> &[LoopReference<'a>] {
+    pub fn loop_references(&self) -> &[LoopName<'a>] {
         &self.found_loops().references
     }
 
@@ -183,9 +173,9 @@ fn find_loops<'a>(
             if pattern.starts_with("Fn::ForEach::") {
                 continue;
             }
-            found.generated.push(Generated {
+            found.generated.push(LoopName {
                 pattern,
-                key: &output.key,
+                node: &output.key,
                 names: bindings.as_ref().map(|b| expand_all(pattern, b)),
                 in_loop: index,
             });
@@ -209,7 +199,7 @@ fn collect_references<'a>(
     }
     if let Some(sub) = ref_of_sub(node) {
         if let Some(pattern) = sub.as_str() {
-            found.references.push(LoopReference {
+            found.references.push(LoopName {
                 pattern,
                 node: sub,
                 names: bindings.map(|b| expand_all(pattern, b)),
@@ -386,7 +376,7 @@ Resources:
         Type: AWS::SNS::Topic
 ";
 
-    fn names<'g>(generated: &'g Generated<'_>) -> Option<Vec<&'g str>> {
+    fn names<'g>(generated: &'g LoopName<'_>) -> Option<Vec<&'g str>> {
         generated
             .names
             .as_ref()
@@ -412,7 +402,7 @@ Resources:
         assert_eq!(loops[1].values(), Some(vec!["A", "B"]));
         assert_eq!(loops[3].values(), None);
 
-        let resources: Vec<&Generated<'_>> = t.generated("Resources").collect();
+        let resources: Vec<&LoopName<'_>> = t.generated("Resources").collect();
         assert_eq!(resources.len(), 3);
         assert_eq!(names(resources[0]), Some(vec!["QueueA", "QueueB"]));
         // Nested: both identifiers, `&{}` without the dash.
@@ -423,7 +413,7 @@ Resources:
         // A parameter as collection: only the pattern is known.
         assert_eq!(resources[2].pattern, "${T}Topic");
         assert_eq!(names(resources[2]), None);
-        let conditions: Vec<&Generated<'_>> = t.generated("Conditions").collect();
+        let conditions: Vec<&LoopName<'_>> = t.generated("Conditions").collect();
         assert_eq!(names(conditions[0]), Some(vec!["Isdev", "Isprod"]));
 
         let refs = t.loop_references();
