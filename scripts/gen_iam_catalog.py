@@ -110,6 +110,31 @@ LEVELS = {
 }
 
 
+# Prefixes that several services of the Service Authorization Reference share. The sources keep
+# one name per prefix, and not always the primary one (both name `cloudformation` "AWS Cloud
+# Control API"), so messages such as "`cloudformation:*` grants all N actions of ..." named the
+# wrong service. These name every service of the prefix, primary first. Checked by hand against
+# the reference's service pages (https://docs.aws.amazon.com/service-authorization/latest/reference/):
+SHARED_PREFIX_NAMES = {
+    # list_awscloudformation.html, list_awscloudcontrolapi.html
+    "cloudformation": "AWS CloudFormation and AWS Cloud Control API",
+    # list_elasticloadbalancing.html, list_elasticloadbalancingv2.html
+    "elasticloadbalancing": "Elastic Load Balancing V1 and V2",
+    # list_amazonapigatewaymanagement.html, list_amazonapigatewaymanagementv2.html
+    "apigateway": "Amazon API Gateway Management V1 and V2",
+    # list_amazonkinesisanalytics.html, list_amazonkinesisanalyticsv2.html
+    "kinesisanalytics": "Amazon Kinesis Analytics V1 and V2",
+    # list_amazonses.html, list_amazonsimpleemailservicev2.html, list_amazonpinpointemailservice.html
+    "ses": "Amazon SES V1 and V2 and Amazon Pinpoint Email Service",
+    # list_awsiotgreengrass.html, list_awsiotgreengrassv2.html
+    "greengrass": "AWS IoT Greengrass V1 and V2",
+    # list_amazonlex.html, list_amazonlexv2.html
+    "lex": "Amazon Lex V1 and V2",
+    # list_amazonpinpointsmsandvoiceservice.html, list_awsendusermessagingsmsandvoicev2.html
+    "sms-voice": "Amazon Pinpoint SMS and Voice and AWS End User Messaging SMS and Voice V2",
+}
+
+
 def level_code(text: str | None) -> str:
     if not text:
         return "U"
@@ -299,7 +324,8 @@ def write(services: dict[str, Service], stamp: list[str], out: str) -> tuple[int
         key_index = {k: i for i, k in enumerate(key_order)}
         res_order = sorted(svc.resources)
         res_index = {r: i for i, r in enumerate(res_order)}
-        lines.append(f"S\t{prefix}\t{clean(svc.name)}\t{svc.origin}")
+        name = SHARED_PREFIX_NAMES.get(prefix, svc.name)
+        lines.append(f"S\t{prefix}\t{clean(name)}\t{svc.origin}")
         for k in key_order:
             key, typ, declared = svc.keys[k]
             lines.append(f"K\t{clean(key)}\t{clean(typ)}\t{'1' if declared else '0'}")

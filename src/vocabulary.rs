@@ -19,6 +19,11 @@ pub const SECTIONS: &[&str] = &[
     "Globals",
 ];
 
+/// Top-level sections of templates written for a packaging step (`rain pkg`, or
+/// `aws cloudformation package` with local modules): the packaged output no longer has them,
+/// and CloudFormation rejects the source as it is.
+pub const PACKAGING_SECTIONS: &[&str] = &["Modules", "Constants", "Packages", "Rain"];
+
 /// The keys of a resource definition.
 pub const RESOURCE_ATTRIBUTES: &[&str] = &[
     "Type",

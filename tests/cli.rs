@@ -111,6 +111,44 @@ fn a_directory_without_templates_passes_with_a_warning() {
 }
 
 #[test]
+fn empty_input_checked_as_a_template_is_an_error_but_a_walked_empty_file_is_skipped() {
+    // Empty stdin: nothing to pass.
+    let out = run_stdin(&["check", "--format", "concise", "-"], b"");
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("error[T004 invalid-template-section] the template is empty"),
+        "{}",
+        stdout(&out)
+    );
+    // A file named on the command line, empty or without resources.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# nothing yet\n").unwrap();
+    let out = run(&["check", "--format", "concise", empty.to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("the template is empty"),
+        "{}",
+        stdout(&out)
+    );
+    // Walked: the empty file is no template and is skipped; a template without resources is
+    // reported.
+    std::fs::write(
+        dir.path().join("params.yaml"),
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Env:\n    Type: String\n",
+    )
+    .unwrap();
+    let out = run(&["check", "--format", "concise", dir.path().to_str().unwrap()]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("empty.yaml"), "{text}");
+    assert!(
+        text.contains("params.yaml:1:1: error[T004 invalid-template-section] the template has no `Resources` section"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_binary_file_named_explicitly_is_a_problem_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("image.yaml");
@@ -138,6 +176,7 @@ fn clean_stdin_exits_0_and_uses_the_stdin_filename() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["summary"]["files"], 1);
     assert_eq!(json["diagnostics"].as_array().unwrap().len(), 0);
+    assert_eq!(json["errors"], serde_json::json!([]));
 }
 
 #[test]
@@ -217,6 +256,17 @@ fn an_unreadable_file_among_others_exits_2_but_the_others_are_reported() {
         "{first}"
     );
     assert!(stderr(&out).contains("b.yaml: not UTF-8 text"));
+    // The JSON alone tells that the run was partial.
+    let errors = json["errors"].as_array().expect("errors array");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        Path::new(errors[0]["path"].as_str().unwrap()).ends_with("b.yaml"),
+        "{errors:?}"
+    );
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not UTF-8 text"));
 }
 
 #[test]

@@ -119,14 +119,57 @@ fn a_name_defined_twice_is_reported_once_at_the_later_path() {
     let dir = "fixtures/duplicate-policy-name/fail";
     assert_eq!(
         findings(&[dir]),
-        [f(
-            &format!("{dir}/cluster-policy.yaml"),
-            6,
-            26,
-            "duplicate-policy-name",
-            "pclusterSSM"
-        )]
+        [
+            f(
+                &format!("{dir}/cluster-policy.yaml"),
+                6,
+                26,
+                "duplicate-policy-name",
+                "pclusterSSM"
+            ),
+            // Same folder and stem as `writer-stack.json`, but other logical IDs: no twin.
+            f(
+                &format!("{dir}/writer-stack.yml"),
+                9,
+                26,
+                "duplicate-policy-name",
+                "reports-writer"
+            ),
+        ]
     );
+}
+
+#[test]
+fn a_template_kept_in_yaml_and_json_is_one_stack() {
+    let dir = "fixtures/duplicate-policy-name/pass";
+    assert_eq!(
+        findings(&[
+            &format!("{dir}/reader-stack.yml"),
+            &format!("{dir}/reader-stack.json")
+        ]),
+        []
+    );
+    // The same two files under different names are two stacks.
+    let tmp = tempfile::tempdir().unwrap();
+    for (from, to) in [
+        ("reader-stack.yml", "a.yml"),
+        ("reader-stack.json", "b.json"),
+    ] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(dir).join(from),
+            tmp.path().join(to),
+        )
+        .unwrap();
+    }
+    let root = tmp.path().to_path_buf();
+    let outcome = run(&[root], &RunOptions::default(), std::io::empty());
+    let rules: Vec<&str> = outcome
+        .reports
+        .iter()
+        .flat_map(|r| &r.diagnostics)
+        .map(|d| d.rule)
+        .collect();
+    assert_eq!(rules, ["duplicate-policy-name"]);
 }
 
 #[test]
@@ -150,21 +193,44 @@ fn aws_managed_policy_arns_are_checked_with_fixes() {
                 r,
                 "/CloudWatchAgentServerPolicies"
             ),
+            // Bare names in a SAM function's `Policies` (and its `Globals`).
+            f(
+                &format!("{dir}/sam-function.yaml"),
+                8,
+                15,
+                r,
+                "AWSXrayWriteOnlyAcess"
+            ),
+            f(
+                &format!("{dir}/sam-function.yaml"),
+                17,
+                11,
+                r,
+                "AmazonS3ReadOnlyAcess"
+            ),
         ]
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let outcome = run(&[root.join(dir)], &RunOptions::default(), std::io::empty());
-    let fixes: Vec<_> = outcome.reports[0]
-        .diagnostics
-        .iter()
-        .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
-        .collect();
+    let fixes_of = |report: &cfn_policy_lint::check::FileReport| -> Vec<String> {
+        report
+            .diagnostics
+            .iter()
+            .map(|d| d.fix.as_ref().expect("fix").edits[0].replacement.clone())
+            .collect()
+    };
+    let fixes = fixes_of(&outcome.reports[0]);
     assert_eq!(
         fixes,
         [
             "/AmazonSSMManagedInstanceCore",
             "/CloudWatchAgentServerPolicy"
         ]
+    );
+    let sam_fixes = fixes_of(&outcome.reports[1]);
+    assert_eq!(
+        sam_fixes,
+        ["AWSXrayWriteOnlyAccess", "AmazonS3ReadOnlyAccess"]
     );
 }
 

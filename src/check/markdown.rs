@@ -1,7 +1,7 @@
 //! Checking a Markdown page: its template and policy blocks as virtual files with the per-file
 //! rules, findings moved back onto the page; its other blocks read for the cross-file index.
 
-use super::{check_template, sort, FileReport};
+use super::{check_code_block, sort, FileReport};
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::project::index::template_facts;
@@ -43,7 +43,7 @@ pub fn check_markdown(source: SourceFile, settings: &Settings) -> (FileReport, F
             // A bare policy document has no template sections to check.
             block_settings.selection.ignore.push("template".to_string());
         }
-        let report = check_template(file, &block_settings);
+        let report = check_code_block(file, &block_settings);
         diagnostics.extend(report.diagnostics.into_iter().map(|d| to_page(d, &virt)));
     }
     sort(&mut diagnostics);

@@ -96,6 +96,16 @@ pub fn cross_file(files: &mut [(FileReport, Facts)], settings: &Settings) {
 
 /// Check one YAML or JSON file's text as a CloudFormation template.
 pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
+    check_text(source, settings, false)
+}
+
+/// Check a Markdown code block's text as a template: like a file, except that a part of a
+/// template (documentation often shows one section) is not reported as incomplete.
+pub(crate) fn check_code_block(source: SourceFile, settings: &Settings) -> FileReport {
+    check_text(source, settings, true)
+}
+
+fn check_text(source: SourceFile, settings: &Settings, code_block: bool) -> FileReport {
     let mut diagnostics = Vec::new();
     let analysed = analyse(&source, settings, &mut diagnostics);
     let mut suppressions = if let Some(analysed) = &analysed {
@@ -123,7 +133,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
             analysed.map.is_some(),
         )
         .with_embedded(&embedded)
-        .with_rule_options(&settings.rule_options);
+        .with_rule_options(&settings.rule_options)
+        .with_code_block(code_block);
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();

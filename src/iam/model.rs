@@ -297,7 +297,8 @@ pub struct PrincipalEntry<'a> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PrincipalBlock<'a> {
     pub element: Element<'a>,
-    /// The bare `"*"` form (everyone, including anonymous users).
+    /// The bare string form: `"*"` (everyone, including anonymous users), or an account ID or
+    /// ARN written without a `{AWS: …}` mapping.
     pub wildcard: Option<Item<'a>>,
     pub entries: Vec<PrincipalEntry<'a>>,
 }
@@ -305,14 +306,12 @@ pub struct PrincipalBlock<'a> {
 impl<'a> PrincipalBlock<'a> {
     /// Whether `"*"` or `{"AWS": "*"}` appears: anyone, authenticated or not.
     pub fn public_items(&self) -> Vec<&Item<'a>> {
-        let mut out: Vec<&Item<'a>> = self.wildcard.iter().collect();
+        let everyone = |v: &&Item<'a>| v.literal().as_deref() == Some("*");
+        // A bare string that is not `*` names one principal (an ARN): not public.
+        let mut out: Vec<&Item<'a>> = self.wildcard.iter().filter(everyone).collect();
         for e in &self.entries {
             if e.kind == "AWS" {
-                out.extend(
-                    e.values
-                        .iter()
-                        .filter(|v| v.literal().as_deref() == Some("*")),
-                );
+                out.extend(e.values.iter().filter(everyone));
             }
         }
         out

@@ -1,15 +1,18 @@
 //! Which actions a statement's resources can grant: an action applies to some resource types,
 //! each with ARN formats; a resource fits the action when it can match one of those formats.
 //!
-//! Resources that cannot be known from the template (a parameter holding an ARN, `!If`,
-//! `!ImportValue`) and malformed ones (reported by `invalid-arn`) fit every action, so that
-//! nothing is reported that the template might get right. Actions without resource types only
-//! accept `Resource: "*"`.
+//! Resources that cannot be known from the template (a parameter holding an ARN,
+//! `!ImportValue`, a dynamic reference) and malformed ones (reported by `invalid-arn`) fit every
+//! action, so that nothing is reported that the template might get right. (An `!If` is no such
+//! value: the policy model reads each branch as a resource of its own.) Actions without
+//! resource types are documented as accepting only `Resource: "*"`; where a service is known
+//! to check another ARN (`rules/iam/authorized-resources.tsv`), they are judged by that.
 
 use std::collections::HashMap;
 
 use super::arn::{intersects, ResourceArn, Tok};
 use super::catalog::{ActionRef, ResourceType};
+use super::usage::{authorized_resources, Authorized};
 
 /// A statement's resource as the scope check sees it.
 #[derive(Clone, Debug)]
@@ -24,11 +27,20 @@ pub struct ScopedResource {
 /// Why an action fits none of the statement's resources.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gap {
-    /// The action supports no resource types: only `"*"` grants it.
-    StarOnly,
-    /// As `StarOnly`, but a resource is a wildcard over the action's service (or one of its
-    /// resource types) that the service may match: not certain.
+    /// The action supports no resource types, and no resource of the statement belongs to its
+    /// service (or its documentation says that only `"*"` authorises it: `documented` is then
+    /// the source): certainly not granted.
+    StarOnly { documented: Option<&'static str> },
+    /// The reference lists no resource types, and a resource of the statement is an ARN of the
+    /// action's own service: some services check such actions against an ARN of theirs that
+    /// the reference does not document, so whether it is granted is not certain.
     StarOnlyPerhaps,
+    /// The action is authorised against resources of `format` (a curated fact, see
+    /// `rules/iam/authorized-resources.tsv`), which no resource of the statement matches.
+    Documented {
+        format: &'static str,
+        source: &'static str,
+    },
     /// The action works on a resource that contains one of the statement's resources (a bucket
     /// action on `bucket/*`): `resource_type` is what it needs, `resource` the index of the
     /// resource it was compared with, `format` the format it needs.
@@ -100,35 +112,55 @@ impl Scope {
             || (0..rt.arn_formats.len()).any(|i| self.format_fits(resource, rt, i))
     }
 
-    /// Whether some resource of the statement can be a resource the action applies to.
+    /// Whether some resource of the statement can be a resource the action applies to: one of
+    /// the types the reference lists, or a form the action is known to be authorised against.
     pub fn fits(&mut self, action: &ActionRef<'static>) -> bool {
         let types: Vec<&'static ResourceType> = action.resource_types().map(|(rt, _)| rt).collect();
+        let curated = authorized_resources(action);
         (0..self.resources.len()).any(|i| match &self.resources[i].arn {
             ResourceArn::Star | ResourceArn::Unknown | ResourceArn::Malformed(_) => true,
-            ResourceArn::Arn(_) => types.iter().any(|rt| self.type_fits(i, rt)),
+            ResourceArn::Arn(arn) => {
+                let by_form = curated.iter().any(|fact| match fact {
+                    Authorized::Form { tokens, .. } => intersects(&arn.toks, tokens),
+                    Authorized::StarOnly { .. } => false,
+                });
+                by_form || types.iter().any(|rt| self.type_fits(i, rt))
+            }
         })
     }
 
-    /// For an action documented as taking only `"*"`: whether some resource of the statement
-    /// is a wildcard over its whole service or a whole resource type of it, which IAM may still
-    /// match (see [`covers_service_wide`]).
-    pub fn may_cover_star_only(&self, action: &ActionRef<'static>) -> bool {
-        let service = action.service();
-        self.resources.iter().any(|r| match &r.arn {
-            ResourceArn::Arn(arn) => {
-                covers_service_wide(arn, service.prefix, service.resource_types())
-            }
-            _ => false,
+    /// Whether some resource of the statement may be an ARN of `prefix`'s service.
+    fn names_service(&self, prefix: &str) -> bool {
+        let service: Vec<Tok> = prefix.chars().map(Tok::Char).collect();
+        self.resources.iter().any(|r| match r.arn.arn() {
+            Some(arn) => intersects(&arn.service.toks, &service),
+            None => true,
         })
     }
 
     /// Why an action that does not [`fit`](Scope::fits) does not.
     pub fn gap(&mut self, action: &ActionRef<'static>) -> Gap {
         let types: Vec<&'static ResourceType> = action.resource_types().map(|(rt, _)| rt).collect();
-        if types.is_empty() {
-            return Gap::StarOnly;
-        }
         let service = action.service();
+        if types.is_empty() {
+            // The first curated fact decides (the file lists one per action).
+            match authorized_resources(action).first() {
+                Some(Authorized::StarOnly { source }) => {
+                    return Gap::StarOnly {
+                        documented: Some(source),
+                    }
+                }
+                Some(Authorized::Form { format, source, .. }) => {
+                    return Gap::Documented { format, source }
+                }
+                None => {}
+            }
+            return if self.names_service(service.prefix) {
+                Gap::StarOnlyPerhaps
+            } else {
+                Gap::StarOnly { documented: None }
+            };
+        }
         let siblings: &'static [ResourceType] = service.resource_types();
         for i in 0..self.resources.len() {
             for rt in &types {
@@ -156,14 +188,7 @@ impl Scope {
                 }
             }
         }
-        let names_service = self.resources.iter().any(|r| match r.arn.arn() {
-            Some(arn) => intersects(
-                &arn.service.toks,
-                &service.prefix.chars().map(Tok::Char).collect::<Vec<_>>(),
-            ),
-            None => true,
-        });
-        if !names_service {
+        if !self.names_service(service.prefix) {
             return Gap::WrongService {
                 service: service.prefix,
             };
@@ -173,58 +198,6 @@ impl Scope {
             format: types.iter().find_map(|rt| rt.arn_formats.first().copied()),
         }
     }
-}
-
-/// Whether `arn` may match the ARN IAM checks an action without resource types against.
-///
-/// AWS documents such actions as needing `Resource: "*"`. Some services then match the request
-/// against `*` itself (EC2's `Describe*`), so no ARN grants them; others against an ARN of the
-/// service that is not documented (`logs:DescribeLogGroups` against
-/// `arn:…:log-group::log-stream:`), so a wide enough ARN does.
-/// A resource of the same service whose resource part is only wildcards, optionally after a
-/// resource-type word of the service's ARN formats (`arn:aws:sns:*:*:*`, `…:log-group:*`,
-/// `…:collection/*`), may well match it; only a resource that names something
-/// (`…:log-group:${Name}:*`, `arn:aws:s3:::bucket/*`) or belongs to another service surely
-/// does not.
-fn covers_service_wide(
-    arn: &super::arn::Arn,
-    prefix: &str,
-    siblings: &'static [ResourceType],
-) -> bool {
-    let service: Vec<Tok> = prefix.chars().map(Tok::Char).collect();
-    if !intersects(&arn.service.toks, &service) {
-        return false;
-    }
-    let toks = &arn.resource.toks;
-    let word = toks
-        .iter()
-        .take_while(|t| matches!(t, Tok::Char(c) if c.is_ascii_alphanumeric() || *c == '-'))
-        .count();
-    let rest = match toks.get(word) {
-        Some(Tok::Char(sep @ (':' | '/'))) if word > 0 => {
-            let head: String = toks[..word]
-                .iter()
-                .filter_map(|t| match t {
-                    Tok::Char(c) => Some(*c),
-                    Tok::Any { .. } => None,
-                })
-                .chain(std::iter::once(*sep))
-                .collect();
-            let is_type_word = siblings.iter().any(|rt| {
-                rt.arn_formats
-                    .iter()
-                    .filter_map(|f| resource_field(f))
-                    .any(|field| field.starts_with(&head))
-            });
-            if !is_type_word {
-                return false;
-            }
-            &toks[word + 1..]
-        }
-        _ if word == 0 => &toks[..],
-        _ => return false,
-    };
-    !rest.is_empty() && rest.iter().all(|t| *t == Tok::STAR)
 }
 
 /// Whether `child` is `parent` followed by a deeper path (`…${BucketName}/${ObjectName}` extends
@@ -335,7 +308,7 @@ mod tests {
         assert!(!objects.fits(&list));
         assert!(objects.fits(&get));
         assert!(!objects.fits(&all));
-        assert_eq!(objects.gap(&all), Gap::StarOnly);
+        assert_eq!(objects.gap(&all), Gap::StarOnlyPerhaps);
         assert!(matches!(
             objects.gap(&list),
             Gap::Parent {
@@ -358,22 +331,40 @@ mod tests {
     }
 
     #[test]
-    fn star_only_actions_on_service_wide_wildcards() {
+    fn star_only_actions_are_judged_by_what_is_known_of_them() {
         let c = Catalog::embedded();
         let describe = c.lookup("logs:DescribeLogGroups").unwrap();
         let topics = c.lookup("sns:ListTopics").unwrap();
-        let may = |r: &str, a| scope(&[r]).may_cover_star_only(a);
-        assert!(!scope(&["arn:aws:logs:*:*:log-group:*"]).fits(&describe));
-        assert!(may("arn:aws:logs:*:*:log-group:*", &describe));
-        assert!(may("arn:aws:logs:us-east-1:123456789012:*", &describe));
-        assert!(may("arn:aws:sns:*:*:*", &topics));
-        assert!(!may("arn:aws:logs:*:*:log-group:app:*", &describe));
-        assert!(!may("arn:aws:sns:*:*:topic-*", &topics));
-        assert!(!may("arn:aws:sqs:*:*:*", &topics));
-        assert!(!may(
-            "arn:aws:s3:::b/*",
-            &c.lookup("s3:ListAllMyBuckets").unwrap()
+        let instances = c.lookup("ec2:DescribeInstances").unwrap();
+        // The curated form: any wildcard that matches `…:log-group::log-stream:` grants it, a
+        // single log group does not.
+        assert!(scope(&["arn:aws:logs:*:*:*"]).fits(&describe));
+        assert!(scope(&["arn:aws:logs:*:*:log-group:*"]).fits(&describe));
+        let mut one_group = scope(&["arn:aws:logs:us-east-1:123456789012:log-group:app:*"]);
+        assert!(!one_group.fits(&describe));
+        assert!(matches!(one_group.gap(&describe), Gap::Documented { .. }));
+        // Nothing curated: an ARN of the action's own service may be what it checks.
+        let mut own = scope(&["arn:aws:sns:us-east-1:123456789012:alerts"]);
+        assert!(!own.fits(&topics));
+        assert_eq!(own.gap(&topics), Gap::StarOnlyPerhaps);
+        // Another service's ARN is certainly not.
+        assert_eq!(
+            scope(&["arn:aws:sqs:*:*:q"]).gap(&topics),
+            Gap::StarOnly { documented: None }
+        );
+        // EC2 documents its Describe actions as taking `*` only.
+        assert!(matches!(
+            scope(&["arn:aws:ec2:*:*:instance/*"]).gap(&instances),
+            Gap::StarOnly {
+                documented: Some(_)
+            }
         ));
+        // Transform ARNs are CloudFormation resources a change set is authorised against.
+        let change_set = c.lookup("cloudformation:CreateChangeSet").unwrap();
+        assert!(
+            scope(&["arn:aws:cloudformation:us-east-1:aws:transform/Serverless-2016-10-31"])
+                .fits(&change_set)
+        );
     }
 
     #[test]

@@ -74,6 +74,16 @@ fn document_facts(document: &Document, text: &str, origin: DefinitionSource) -> 
             });
         }
     }
+    facts.references.extend(sam_policy_names(&template, text));
+    if !facts.definitions.is_empty() {
+        let mut ids: Vec<String> = template
+            .resources
+            .iter()
+            .map(|r| r.logical_id.to_string())
+            .collect();
+        ids.sort();
+        facts.logical_ids = ids;
+    }
     if let Some(root) = &document.root {
         root.walk(&mut |node| {
             facts.references.extend(scalar_references(node, |range| {
@@ -82,6 +92,56 @@ fn document_facts(document: &Document, text: &str, origin: DefinitionSource) -> 
         });
     }
     facts
+}
+
+/// The bare names in the `Policies` of SAM functions and state machines (and of `Globals`):
+/// the SAM transform reads each as the name of an AWS managed policy.
+fn sam_policy_names(template: &Template<'_>, text: &str) -> Vec<PolicyRef> {
+    if !template.is_sam() {
+        return Vec::new();
+    }
+    let globals = template
+        .globals
+        .iter()
+        .flat_map(|g| ["Function", "StateMachine"].map(|kind| g.get(kind)))
+        .flatten()
+        .filter_map(|g| g.get("Policies"));
+    let own = template
+        .resources
+        .iter()
+        .filter(|r| {
+            matches!(
+                r.type_,
+                Some("AWS::Serverless::Function" | "AWS::Serverless::StateMachine")
+            )
+        })
+        .filter_map(|r| r.property("Policies"));
+    let mut out = Vec::new();
+    for policies in globals.chain(own) {
+        let items: Vec<&Node> = match policies.as_sequence() {
+            Some(list) if policies.tag.is_none() => list.iter().collect(),
+            _ => vec![policies],
+        };
+        for item in items {
+            let Some(name) = item.as_str().filter(|_| item.tag.is_none()) else {
+                continue;
+            };
+            // ARNs are read with every other ARN; placeholders make the name unknown.
+            let bare = !name.is_empty()
+                && name.chars().all(|c| {
+                    c.is_ascii_alphanumeric()
+                        || matches!(c, '-' | '_' | '+' | '=' | ',' | '.' | '@')
+                });
+            if bare {
+                out.push(PolicyRef {
+                    name: name.to_string(),
+                    span: whole_value_span(item, text),
+                    form: RefForm::SamPolicyName,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Policy ARNs inside one scalar (plain or `!Sub` text alike: `${…}` parts are placeholders).
@@ -179,6 +239,10 @@ pub fn compare(
                     account: Account::Aws,
                     ..
                 } => None,
+                RefForm::SamPolicyName if wanted(Problem::UnknownAwsManaged) => {
+                    sam_policy_name(reference, source)
+                }
+                RefForm::SamPolicyName => None,
                 _ if wanted(Problem::Mismatch) => {
                     mismatch(reference, &defs, &|file, span| where_defined(i, file, span))
                 }
@@ -200,7 +264,7 @@ pub fn compare(
             let [(first, fi, fspan), (second, si, sspan)] = pair else {
                 continue;
             };
-            if first != second {
+            if first != second || twins(files[*fi], files[*si]) {
                 continue;
             }
             found[*si].push(
@@ -220,6 +284,20 @@ pub fn compare(
         }
     }
     found
+}
+
+/// Two files that are one stack written twice, as sample repositories keep a template in YAML
+/// and in JSON: the same folder, the same name but for the extension, the same logical IDs.
+fn twins(a: (&SourceFile, &Facts), b: (&SourceFile, &Facts)) -> bool {
+    let (pa, pb) = (
+        std::path::Path::new(&a.0.path),
+        std::path::Path::new(&b.0.path),
+    );
+    pa != pb
+        && pa.parent() == pb.parent()
+        && pa.file_stem() == pb.file_stem()
+        && !a.1.logical_ids.is_empty()
+        && a.1.logical_ids == b.1.logical_ids
 }
 
 fn aws_managed(
@@ -272,22 +350,58 @@ fn aws_managed(
     }
     let suggestion = suggest_aws_managed(name)?;
     let right = format!("{}{}", suggestion.path, suggestion.name);
-    let mut d = Finding::new(
-        Problem::UnknownAwsManaged,
-        reference.span,
-        format!(
-            "`{name}` is not an AWS managed policy; did you mean `{}`?",
-            suggestion.name
-        ),
-    )
-    .with_help(format!(
-        "the policy's ARN is `{}`",
-        arn_as_written(suggestion)
-    ));
+    let mut d = did_you_mean(
+        reference,
+        suggestion,
+        format!("the policy's ARN is `{}`", arn_as_written(suggestion)),
+    );
     d.fix = fix_to(&right);
     if d.fix.is_some() {
         d.span = path_and_name;
     }
+    Some(d)
+}
+
+/// "`NAME` is not an AWS managed policy; did you mean `SUGGESTION`?", at the name.
+fn did_you_mean(
+    reference: &PolicyRef,
+    suggestion: &ManagedPolicy,
+    help: String,
+) -> Finding<Problem> {
+    Finding::new(
+        Problem::UnknownAwsManaged,
+        reference.span,
+        format!(
+            "`{}` is not an AWS managed policy; did you mean `{}`?",
+            reference.name, suggestion.name
+        ),
+    )
+    .with_help(help)
+}
+
+/// A bare name in SAM `Policies` that is no AWS managed policy but close to one.
+fn sam_policy_name(reference: &PolicyRef, source: &SourceFile) -> Option<Finding<Problem>> {
+    let name = reference.name.as_str();
+    if managed_policy(name).is_some() {
+        return None;
+    }
+    let suggestion = suggest_aws_managed(name)?;
+    let mut d = did_you_mean(
+        reference,
+        suggestion,
+        format!(
+            "SAM reads a bare name in `Policies` as an AWS managed policy's; write `{}`",
+            suggestion.name
+        ),
+    );
+    // A fix rewrites the bytes only where they spell the name exactly.
+    d.fix = (source.slice(reference.span) == name).then(|| Fix {
+        description: format!("write `{}`", suggestion.name),
+        edits: vec![Edit {
+            span: reference.span,
+            replacement: suggestion.name.to_string(),
+        }],
+    });
     Some(d)
 }
 
@@ -344,6 +458,7 @@ fn mismatch(
     let what = match reference.form {
         RefForm::Query => "the `list-policies` query looks for",
         RefForm::Arn { .. } => "the ARN refers to",
+        RefForm::SamPolicyName => "the SAM `Policies` entry names",
     };
     Some(
         Finding::new(

@@ -55,6 +55,9 @@ pub enum RefForm {
     },
     /// `aws iam list-policies --query '…PolicyName==`NAME`…'`: managed policies only.
     Query,
+    /// A bare name in the `Policies` of a SAM function or state machine, which the SAM
+    /// transform turns into an AWS managed policy's ARN.
+    SamPolicyName,
 }
 
 /// A reference to a policy by a literal name.
@@ -71,6 +74,10 @@ pub struct PolicyRef {
 pub struct Facts {
     pub definitions: Vec<Definition>,
     pub references: Vec<PolicyRef>,
+    /// The logical IDs of a template's resources, sorted, when it defines a policy name: a
+    /// template kept in two formats (`stack.yml` and `stack.json`) is one stack, recognised by
+    /// them.
+    pub logical_ids: Vec<String>,
 }
 
 impl Facts {
@@ -81,6 +88,8 @@ impl Facts {
     pub fn extend(&mut self, other: Facts) {
         self.definitions.extend(other.definitions);
         self.references.extend(other.references);
+        self.logical_ids.extend(other.logical_ids);
+        self.logical_ids.sort();
     }
 
     /// The same facts with every span moved through `map` (derived text → original).

@@ -1,9 +1,12 @@
 //! The JSON output contract (DESIGN.md "Output contract"). The listed keys are stable; `labels`
 //! and `after_repair` are additions after them that editors can use and others can ignore.
+//! `errors` lists the files that could not be read or checked, so that a consumer of the JSON
+//! alone never takes a partial run for a clean one.
 
 use super::{positions, Summary};
 use crate::check::FileReport;
 use crate::diagnostic::Diagnostic;
+use crate::run::FileProblem;
 use crate::source::{SourceFile, Span};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -12,7 +15,15 @@ use std::io::{self, Write};
 struct Output<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: Vec<JsonError<'a>>,
     summary: JsonSummary,
+}
+
+/// A file that could not be read or checked (the run exits 2).
+#[derive(Serialize)]
+struct JsonError<'a> {
+    path: &'a str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -87,13 +98,24 @@ fn diagnostic<'a>(source: &'a SourceFile, d: &'a Diagnostic) -> JsonDiagnostic<'
     }
 }
 
-pub fn render(reports: &[FileReport], out: &mut impl Write) -> io::Result<()> {
+pub fn render(
+    reports: &[FileReport],
+    problems: &[FileProblem],
+    out: &mut impl Write,
+) -> io::Result<()> {
     let summary = Summary::of(reports);
     let output = Output {
         version: 1,
         diagnostics: reports
             .iter()
             .flat_map(|r| r.diagnostics.iter().map(|d| diagnostic(&r.source, d)))
+            .collect(),
+        errors: problems
+            .iter()
+            .map(|p| JsonError {
+                path: &p.path,
+                message: &p.message,
+            })
             .collect(),
         summary: JsonSummary {
             files: summary.files,
@@ -113,7 +135,7 @@ mod tests {
     #[test]
     fn matches_the_output_contract() {
         let mut out = Vec::new();
-        super::render(&sample(), &mut out).unwrap();
+        super::render(&sample(), &[], &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         let expected = r#"{
   "version": 1,
@@ -169,6 +191,7 @@ mod tests {
       "after_repair": false
     }
   ],
+  "errors": [],
   "summary": {
     "files": 2,
     "errors": 1,
@@ -178,5 +201,22 @@ mod tests {
 }
 "#;
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn files_that_could_not_be_checked_are_listed_under_errors() {
+        let problems = [crate::run::FileProblem {
+            path: "templates/broken.yaml".into(),
+            message: "not UTF-8 text (invalid byte on line 2)".into(),
+        }];
+        let mut out = Vec::new();
+        super::render(&[], &problems, &mut out).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            value["errors"],
+            serde_json::json!([{"path": "templates/broken.yaml",
+                                "message": "not UTF-8 text (invalid byte on line 2)"}])
+        );
+        assert_eq!(value["diagnostics"], serde_json::json!([]));
     }
 }

@@ -50,8 +50,8 @@ pub struct RenderOptions {
     pub quiet: bool,
     /// Width the human format wraps messages at.
     pub width: usize,
-    /// Files that could not be read or checked. Most formats leave them to stderr; SARIF and
-    /// JUnit record them, so that a CI report does not show a skipped file as clean.
+    /// Files that could not be read or checked. The text formats leave them to stderr; JSON,
+    /// SARIF and JUnit record them, so that a CI report does not show a skipped file as clean.
     pub problems: Vec<crate::run::FileProblem>,
 }
 
@@ -143,7 +143,7 @@ pub fn render(
     match format {
         Format::Human => human::render(reports, opts, out),
         Format::Concise => concise::render(reports, out),
-        Format::Json => json::render(reports, out),
+        Format::Json => json::render(reports, &opts.problems, out),
         Format::Github => github::render(reports, out),
         Format::Sarif => sarif::render(reports, &opts.problems, out),
         Format::Junit => junit::render(reports, &opts.problems, out),

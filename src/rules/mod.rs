@@ -37,6 +37,9 @@ pub struct FileContext<'a> {
     pub embedded: Option<&'a EmbeddedDocuments>,
     /// Per-rule options from the configuration's `rules:` section, by rule name.
     pub rule_options: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The text is a code block of a Markdown page, not a file: documentation shows parts of
+    /// templates, so what a whole template must have (a `Resources` section) is not asked.
+    pub code_block: bool,
     /// Built on first use by [`FileContext::policies`], shared by every IAM rule.
     policies: OnceLock<Vec<Policy<'a>>>,
 }
@@ -55,6 +58,7 @@ impl<'a> FileContext<'a> {
             repaired,
             embedded: None,
             rule_options: None,
+            code_block: false,
             policies: OnceLock::new(),
         }
     }
@@ -71,6 +75,12 @@ impl<'a> FileContext<'a> {
         options: &'a std::collections::BTreeMap<String, serde_json::Value>,
     ) -> Self {
         self.rule_options = Some(options);
+        self
+    }
+
+    /// Mark the text as a Markdown code block (see [`FileContext::code_block`]).
+    pub fn with_code_block(mut self, code_block: bool) -> Self {
+        self.code_block = code_block;
         self
     }
 

@@ -397,6 +397,9 @@ fn call(function: Function, arg: &Node) -> Call<'_> {
 
 fn parse_call(function: Function, arg: &Node) -> Option<Call<'_>> {
     Some(match function {
+        // `Ref: !Sub 'Size${Name}'` (LanguageExtensions, inside `Fn::ForEach`) builds the name:
+        // it is no name as written (see `super::foreach`).
+        Function::Ref if arg.tag_text().is_some_and(|t| t != "!Ref") => return None,
         Function::Ref => Call::Ref {
             name: NameRef::whole(arg)?,
         },

@@ -6,7 +6,11 @@
 //! - [`string_template`]: a string-valued expression as literal and symbolic pieces.
 //! - [`Template::references`] (refs.rs): every use of a name, for the reference rules.
 //! - [`spans`]: from byte ranges of a scalar's value to source spans.
+//! - [`external`]: values filled in outside the template (dynamic references, tool variables).
+//! - [`foreach`]: `Fn::ForEach` loops, what they generate and the references they build.
 
+pub mod external;
+pub mod foreach;
 pub mod intrinsic;
 pub mod model;
 pub mod refs;
@@ -17,7 +21,9 @@ pub mod sub;
 pub use intrinsic::{
     alternatives, intrinsic, is_no_value, AttributeRef, Call, Form, Function, Intrinsic, NameRef,
 };
-pub use model::{Named, Output, Parameter, Resource, Section, Template, SECTIONS};
+pub use model::{
+    Named, Output, Parameter, Resource, Section, Template, PACKAGING_SECTIONS, SECTIONS,
+};
 pub use refs::{is_valid_sub_variable, RefKind, Reference, SubProblem};
 pub use strtemplate::{string_template, StringPart, StringTemplate};
 

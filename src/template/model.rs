@@ -8,7 +8,7 @@ pub const SAM_TRANSFORM: &str = "AWS::Serverless-2016-10-31";
 /// The transform enabling `Fn::ForEach`, `Fn::Length`, `Fn::ToJsonString` and friends.
 pub const LANGUAGE_EXTENSIONS_TRANSFORM: &str = "AWS::LanguageExtensions";
 
-pub use crate::vocabulary::SECTIONS;
+pub use crate::vocabulary::{PACKAGING_SECTIONS, SECTIONS};
 
 /// A named item of a section (a mapping, a condition, a rule).
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +74,13 @@ impl<'a> Resource<'a> {
         self.type_
             .is_some_and(|t| t.starts_with("AWS::Serverless::"))
     }
+
+    /// A registry module (`Type: Org::Service::Thing::MODULE`): CloudFormation replaces it with
+    /// the module's resources, whose logical IDs are this one's followed by theirs
+    /// (`MyModuleBucket`, or `MyModule.Bucket`).
+    pub fn is_module(&self) -> bool {
+        self.type_.is_some_and(|t| t.ends_with("::MODULE"))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +130,8 @@ pub struct Template<'a> {
     unknown_content: std::sync::OnceLock<bool>,
     /// [`Template::references`] and [`Template::sub_problems`], from one walk.
     pub(crate) walked: std::sync::OnceLock<super::refs::Walked<'a>>,
+    /// [`Template::loops`] and what they generate, found on first use.
+    pub(crate) loops: std::sync::OnceLock<super::foreach::Loops<'a>>,
     /// Logical ID → index of its first definition in `resources`, built on first lookup: a
     /// large template has thousands of resources and its policies name them thousands of times.
     resource_index: std::sync::OnceLock<std::collections::HashMap<&'a str, usize>>,
@@ -232,12 +241,23 @@ impl<'a> Template<'a> {
             .any(|t| *t != SAM_TRANSFORM && *t != LANGUAGE_EXTENSIONS_TRANSFORM)
     }
 
+    /// The top-level sections of a packaging step ([`PACKAGING_SECTIONS`]: `Modules`,
+    /// `Constants`, …), in source order.
+    pub fn packaging_sections(&self) -> impl Iterator<Item = &Section<'a>> {
+        self.sections
+            .iter()
+            .filter(|s| PACKAGING_SECTIONS.contains(&s.name))
+    }
+
     /// Whether some part of the deployed template is produced by a macro this program cannot
-    /// see: an opaque top-level transform, or an `Fn::Transform` (such as `AWS::Include`)
-    /// anywhere. Rules about names defined or used elsewhere in the template stay quiet then.
+    /// see: an opaque top-level transform, an `Fn::Transform` (such as `AWS::Include`)
+    /// anywhere, or the syntax of a tool that rewrites the file before CloudFormation reads it
+    /// (packaging sections, `!Rain::` tags, Serverless Framework variables: such a file is
+    /// a module source or a fragment, whose names the parent or the tool resolves). Rules
+    /// about names defined or used elsewhere in the template stay quiet then.
     pub fn has_unknown_content(&self) -> bool {
         *self.unknown_content.get_or_init(|| {
-            if self.has_opaque_transform() {
+            if self.has_opaque_transform() || self.packaging_sections().next().is_some() {
                 return true;
             }
             let mut found = false;
@@ -273,19 +293,7 @@ fn is_preprocessor_syntax(node: &Node) -> bool {
     }
     match node.as_str() {
         Some(s) if node.tag.is_none() => {
-            // One pass over each `${` instead of one scan of the string per prefix: this runs on
-            // every scalar of every template (twice), so it showed up in profiles.
-            let bytes = s.as_bytes();
-            s.starts_with("Rain::")
-                || bytes.iter().enumerate().any(|(i, &b)| {
-                    b == b'$'
-                        && bytes.get(i + 1) == Some(&b'{')
-                        && s.get(i + 2..).is_some_and(|after| {
-                            ["self:", "opt:", "sls:", "env:", "file(", "ssm:", "cf:"]
-                                .iter()
-                                .any(|p| after.starts_with(p))
-                        })
-                })
+            s.starts_with("Rain::") || super::external::has_tool_variable(s)
         }
         _ => false,
     }

@@ -31,6 +31,14 @@ pub fn parse_resource(t: &StringTemplate<'_>, template: Option<&Template<'_>>) -
             return ResourceArn::Star;
         }
     }
+    // A dynamic reference (`{{resolve:ssm:…}}`) is resolved at deploy time, a Serverless
+    // Framework variable (`${self:custom.bucket}`) before CloudFormation sees the file: unknown,
+    // like a parameter.
+    if t.parts.iter().any(|part| {
+        matches!(part, StringPart::Literal { text, .. } if crate::template::external::resolved_elsewhere(text))
+    }) {
+        return ResourceArn::Unknown;
+    }
     let mut toks: Vec<Spanned> = Vec::new();
     let mut hides_colon: Vec<bool> = Vec::new();
     let mut from_reference = false;
@@ -186,12 +194,12 @@ pub fn format_tokens(format: &str) -> Vec<Tok> {
         rest = chars.as_str();
     }
     if let Some(&last) = vars.last() {
-        // Only when nothing but the variable ends the format.
+        // Only when nothing but the variable ends the format. The name's first character is
+        // never a colon (`log-group::log-stream:` is no log group's ARN): only the rest may hold
+        // them.
         if last + 1 == out.len() {
-            for tok in out.iter_mut().skip(last.saturating_sub(1)).take(2) {
-                if let Tok::Any { colon, .. } = tok {
-                    *colon = true;
-                }
+            if let Some(Tok::Any { colon, .. }) = out.get_mut(last) {
+                *colon = true;
             }
         }
     }
@@ -424,6 +432,27 @@ mod tests {
         ));
         assert!(matches!(arn("arn:aws:*"), ResourceArn::Malformed(_)));
         assert!(matches!(arn("arn:aws:s3:*x"), ResourceArn::Malformed(_)));
+    }
+
+    #[test]
+    fn a_trailing_name_holds_colons_but_never_starts_with_one() {
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        assert!(fits("arn:aws:logs:*:*:log-group:app:*", group));
+        assert!(fits("arn:aws:logs:*:*:log-group:*", group));
+        assert!(!fits("arn:aws:logs:*:*:log-group::log-stream:", group));
+    }
+
+    #[test]
+    fn dynamic_references_and_tool_variables_are_unknown() {
+        for text in [
+            "{{resolve:ssm:/app/queue-arn}}",
+            "{{resolve:secretsmanager:app:SecretString:arn}}/*",
+            "arn:aws:kms:us-east-1:{{resolve:ssm-secure:account}}:key/*",
+            "arn:aws:s3:::${self:custom.bucket}/*",
+        ] {
+            assert_eq!(arn(text), ResourceArn::Unknown, "{text}");
+        }
+        assert!(matches!(arn("{{ssm:/app/arn}}"), ResourceArn::Malformed(_)));
     }
 
     #[test]

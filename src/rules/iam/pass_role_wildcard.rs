@@ -10,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Reports an `Allow` statement that grants `iam:PassRole` — by name or through a wildcard
     /// such as `iam:*`, `iam:Pass*` or `*` — on every role (`Resource: "*"`, or
-    /// `arn:aws:iam::*:role/*`), without an `iam:PassedToService` condition.
+    /// `arn:aws:iam::*:role/*`), without a condition that limits the pass: `iam:PassedToService`
+    /// (the services the role may be passed to) or `iam:AssociatedResourceARN` (the resources
+    /// it may be associated with).
     ///
     /// ## Why it matters
     /// Passing a role to a service (EC2, Lambda, CloudFormation, …) lets that service act with
@@ -39,7 +41,7 @@ declare_rule! {
         code: "I027",
         severity: Error,
         family: Iam,
-        summary: "An `iam:PassRole` grant on every role without an `iam:PassedToService` condition",
+        summary: "An `iam:PassRole` grant on every role without a condition limiting where it goes",
     }
 }
 
@@ -50,10 +52,9 @@ impl Rule for PassRoleWildcard {
                 // Only identity policies decide who may pass a role.
                 if statement.effect() != Some(Effect::Allow)
                     || policy.kind != PolicyKind::Identity
-                    || statement
-                        .condition
-                        .as_ref()
-                        .is_some_and(|c| c.has_key("iam:PassedToService"))
+                    || statement.condition.as_ref().is_some_and(|c| {
+                        c.has_key("iam:PassedToService") || c.has_key("iam:AssociatedResourceARN")
+                    })
                 {
                     continue;
                 }

@@ -10,9 +10,13 @@ declare_rule! {
     /// (`Principal: "*"` or `Principal: {AWS: "*"}`) without a condition that narrows it down
     /// (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `aws:SourceVpce`,
     /// `aws:SourceIp` and the like). Not reported: VPC endpoint policies and domains inside a
-    /// VPC (the network restricts access), statements behind a template condition (an
-    /// explicit choice), and policies whose `Deny` statement refuses every other source (the
-    /// private API pattern).
+    /// VPC (the network restricts access), OpenSearch and Elasticsearch domains with
+    /// fine-grained access control (`AdvancedSecurityOptions.Enabled: true`: the domain
+    /// authorises every request itself, and AWS recommends an open domain access policy for
+    /// it), statements behind a template condition (an explicit choice), and policies whose
+    /// `Deny` statement refuses every other source (the private API pattern). A principal
+    /// written as a plain string other than `"*"` (an account or role ARN) names one principal
+    /// and is not public.
     ///
     /// ## Why it matters
     /// Anyone on the internet, in any AWS account or none, gets the statement's actions. That
@@ -99,18 +103,21 @@ fn restricted(condition: Option<&ConditionBlock<'_>>) -> bool {
     })
 }
 
-/// A domain inside a VPC: reachable only through the VPC's network, which its security
-/// groups restrict, so an open access policy is the documented setup.
-fn network_bound(policy: &Policy<'_>) -> bool {
+/// A domain inside a VPC (reachable only through the VPC's network, which its security groups
+/// restrict) or with fine-grained access control (which authorises each request by its own
+/// users and roles): either way an open access policy is the documented setup.
+fn guarded_domain(policy: &Policy<'_>) -> bool {
     policy.owner.is_some_and(|o| {
+        let properties = o.node.get("Properties");
         matches!(
             o.resource_type,
             "AWS::OpenSearchService::Domain" | "AWS::Elasticsearch::Domain"
-        ) && o
-            .node
-            .get("Properties")
-            .and_then(|p| p.get("VPCOptions"))
-            .is_some()
+        ) && (properties.and_then(|p| p.get("VPCOptions")).is_some()
+            || properties
+                .and_then(|p| p.get("AdvancedSecurityOptions"))
+                .and_then(|a| a.get("Enabled"))
+                .and_then(|e| e.as_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("true")))
     })
 }
 
@@ -130,7 +137,7 @@ impl Rule for PublicPrincipal {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         for policy in ctx.policies() {
             if !matches!(policy.kind, PolicyKind::Resource | PolicyKind::Trust)
-                || network_bound(policy)
+                || guarded_domain(policy)
                 || denies_other_sources(policy)
             {
                 continue;

@@ -15,8 +15,8 @@ declare_rule! {
     /// ## What it does
     /// For `Allow` statements, reports actions that none of the statement's resources can
     /// grant: bucket-level S3 actions on `bucket/*`, object-level ones on the bare bucket,
-    /// actions that only accept `Resource: "*"` (e.g. `s3:ListAllMyBuckets`) on an ARN, or
-    /// actions of one service on another service's ARNs.
+    /// actions of one service on another service's ARNs, or actions on a resource type they do
+    /// not apply to.
     ///
     /// Wildcard actions (`s3:*`, `s3:Get*`) are expanded through the catalogue; for them only
     /// the actions that need a resource containing, or contained in, one of the statement's
@@ -25,11 +25,24 @@ declare_rule! {
     /// ARN to add. An error when a named action is never granted; a warning when only part of
     /// a wildcard is (`s3:*` on `bucket/*` may well mean "everything on the objects").
     ///
-    /// An action AWS documents as taking only `Resource: "*"`, on a resource of its own
-    /// service that is wildcards only, optionally after a resource-type word
-    /// (`arn:aws:sns:*:*:*`, `…:log-group:*`), is only a warning: some services check such
-    /// actions against an undocumented ARN of theirs, which these may match. Resources that cannot be known from the template (a parameter holding an
-    /// ARN, `!If`, `!ImportValue`) fit every action, so nothing is reported for them.
+    /// Actions for which AWS's reference lists no resource type are documented as taking
+    /// `Resource: "*"`, but some services check them against an ARN of their own: Step
+    /// Functions' `states:SendTaskSuccess` against the state machine, CloudWatch Logs'
+    /// `logs:DescribeLogGroups` against `arn:…:log-group::log-stream:`. Where such a form is
+    /// known (`rules/iam/authorized-resources.tsv`, each with its source), the action is judged
+    /// by it: `arn:aws:logs:*:*:*` grants `logs:DescribeLogGroups`, one log group's ARN does
+    /// not (an error). Where nothing is known and the statement names an ARN of the action's
+    /// own service, the finding is a warning that says it is uncertain; on other services'
+    /// ARNs only it is an error. The help suggests `Resource: "*"` only where the service
+    /// documents it unambiguously (EC2's `Describe*` actions).
+    ///
+    /// Resources that cannot be known from the template (a parameter holding an ARN,
+    /// `!ImportValue`, a dynamic reference) fit every action, so nothing is reported for them.
+    /// An `!If` is judged branch by branch: each branch's ARN is one of the statement's
+    /// resources, and an `AWS::NoValue` branch adds none (`!If [HasBucket, 'arn:aws:s3:::b',
+    /// !Ref AWS::NoValue]` on `s3:GetObject` is reported, since the bucket ARN holds no object).
+    /// CloudFormation transform ARNs (`arn:aws:cloudformation:REGION:aws:transform/NAME`) are
+    /// resources of `cloudformation:CreateChangeSet`.
     ///
     /// ## Why it matters
     /// IAM matches each action against the ARNs of the resource types it applies to. An
@@ -92,10 +105,7 @@ impl Rule for ResourceScopeMismatch {
                         if scope.fits(&action) {
                             continue;
                         }
-                        let mut gap = scope.gap(&action);
-                        if gap == Gap::StarOnly && scope.may_cover_star_only(&action) {
-                            gap = Gap::StarOnlyPerhaps;
-                        }
+                        let gap = scope.gap(&action);
                         if wildcard && !matches!(gap, Gap::Parent { .. } | Gap::Child { .. }) {
                             continue;
                         }
@@ -126,8 +136,9 @@ impl Rule for ResourceScopeMismatch {
 
 fn key(gap: &Gap) -> String {
     match gap {
-        Gap::StarOnly => "star".into(),
+        Gap::StarOnly { .. } => "star".into(),
         Gap::StarOnlyPerhaps => "star?".into(),
+        Gap::Documented { format, .. } => format!("form {format}"),
         Gap::Parent {
             resource_type,
             resource,
@@ -270,19 +281,66 @@ fn diagnostic(
                 Some((*resource, format!("{} {parent} ARN", article(parent)))),
             )
         }
-        Gap::StarOnly => {
+        Gap::StarOnly {
+            documented: Some(source),
+        } => {
             let message = if n > 1 {
                 format!(
-                    "{n} actions, such as {some}, only accept `Resource: \"*\"`; on {all_resources} they grant nothing"
+                    "{n} actions, such as {some}, are only authorised by `Resource: \"*\"`; on \
+                     {all_resources} they grant nothing"
                 )
             } else {
                 format!(
-                    "{some} only accepts `Resource: \"*\"`; on {all_resources} it grants nothing"
+                    "{some} is only authorised by `Resource: \"*\"`; on {all_resources} it \
+                     grants nothing"
                 )
             };
             let help = format!(
-                "move {} to a statement with `Resource: \"*\"`",
-                if n > 1 { "them" } else { "it" }
+                "move {} to a statement of {} own with `Resource: \"*\"` (documented at {source})",
+                if n > 1 { "them" } else { "it" },
+                if n > 1 { "their" } else { "its" },
+            );
+            (message, help, None)
+        }
+        Gap::StarOnly { documented: None } => {
+            let prefix = first.service().prefix;
+            let message = if n > 1 {
+                format!(
+                    "{n} actions, such as {some}, act on no resource of {all_resources}: AWS \
+                     lists no resource type for them, and none of the statement's resources is \
+                     a `{prefix}` resource"
+                )
+            } else {
+                format!(
+                    "{some} acts on no resource of {all_resources}: AWS lists no resource type \
+                     for it, and none of the statement's resources is a `{prefix}` resource"
+                )
+            };
+            let help = format!(
+                "move {} to a statement of {} own, on the `{prefix}` resource the service \
+                 authorises {} against",
+                if n > 1 { "them" } else { "it" },
+                if n > 1 { "their" } else { "its" },
+                if n > 1 { "them" } else { "it" },
+            );
+            (message, help, None)
+        }
+        Gap::Documented { format, source } => {
+            let written = written_form(format);
+            let message = if n > 1 {
+                format!(
+                    "{n} actions, such as {some}, are authorised against `{written}`, which \
+                     {all_resources} cannot match: they grant nothing"
+                )
+            } else {
+                format!(
+                    "{some} is authorised against `{written}`, which {all_resources} cannot \
+                     match: it grants nothing"
+                )
+            };
+            let help = format!(
+                "add `{}` to Resource: it is the ARN the service checks ({source})",
+                as_written(&written, true, json)
             );
             (message, help, None)
         }
@@ -294,19 +352,19 @@ fn diagnostic(
             };
             let message = if n > 1 {
                 format!(
-                    "AWS documents {n} actions, such as {some}, as taking only `Resource: \"*\"`; \
-                     whether {all_resources} {grant} them depends on the ARN the service checks"
+                    "AWS lists no resource type for {n} actions, such as {some}; whether \
+                     {all_resources} {grant} them depends on the ARN the service checks, which \
+                     is not documented"
                 )
             } else {
                 format!(
-                    "AWS documents {some} as taking only `Resource: \"*\"`; whether \
-                     {all_resources} {grant} it depends on the ARN the service checks"
+                    "AWS lists no resource type for {some}; whether {all_resources} {grant} it \
+                     depends on the ARN the service checks, which is not documented"
                 )
             };
-            let help = format!(
-                "to be sure, grant {} in a statement with `Resource: \"*\"`",
-                if n > 1 { "them" } else { "it" }
-            );
+            let help = "check that the call is allowed: an `AccessDenied` error names the ARN \
+                        the service checked, and IAM's policy simulator tells too"
+                .to_string();
             (message, help, None)
         }
         Gap::WrongService { service } => {
@@ -383,6 +441,29 @@ fn diagnostic(
         }
     }
     d
+}
+
+/// A catalogue ARN format as a template would write it: `${Partition}` becomes
+/// `${AWS::Partition}` (and so on), any other variable `*`.
+fn written_form(format: &str) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let name = &rest[start + 2..start + len];
+        out.push_str(match name {
+            "Partition" => "${AWS::Partition}",
+            "Region" => "${AWS::Region}",
+            "Account" => "${AWS::AccountId}",
+            _ => "*",
+        });
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -1,8 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::usage::granted_on_star_by_design;
 use crate::iam::Effect;
 use crate::iam::{AccessLevel, PolicyKind, Statement};
-use crate::rules::iam::support::patterns;
+use crate::rules::iam::support::{copies_service_role, patterns};
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -13,6 +14,12 @@ declare_rule! {
     /// Not reported: a resource policy statement whose only principal is the template's own
     /// account (`arn:${AWS::Partition}:iam::${AWS::AccountId}:root`), such as the default KMS
     /// key policy. It grants nothing by itself; it lets the account's IAM policies decide.
+    /// Nor a service whose every action AWS grants on `Resource: "*"` by design in its own
+    /// agent policies (`ssmmessages:*`, `ec2messages:*`: the SSM Agent's channels, see
+    /// `wildcard-resource`): listing them one by one grants exactly the same. Nor a statement of
+    /// a role trusting an AWS service that copies the documented policy of that service's role
+    /// (the legacy ECS Service Auto Scaling role's `application-autoscaling:*`;
+    /// `rules/iam/service-roles.tsv`).
     ///
     /// ## Why it matters
     /// `s3:*` grants well over a hundred actions, among them `s3:DeleteBucket` and
@@ -47,6 +54,7 @@ impl Rule for ServiceWildcardAction {
             for statement in &policy.statements {
                 if statement.effect() != Some(Effect::Allow)
                     || delegates_to_own_account(policy.kind, statement)
+                    || copies_service_role(ctx, policy, statement)
                 {
                     continue;
                 }
@@ -57,6 +65,11 @@ impl Rule for ServiceWildcardAction {
                     let Some(service) = item.service() else {
                         continue;
                     };
+                    if service.actions().next().is_some()
+                        && service.actions().all(|a| granted_on_star_by_design(&a))
+                    {
+                        continue;
+                    }
                     let count = service.actions().len();
                     let mutating = service
                         .actions()

@@ -7,10 +7,76 @@ use std::sync::OnceLock;
 
 use crate::iam::arn::ResourceArn;
 use crate::iam::scope::ScopedResource;
-use crate::iam::usage::popularity;
-use crate::iam::{ActionItem, ActionPattern, ActionRef, Item, Statement};
+use crate::iam::usage::{popularity, service_role_copy};
+use crate::iam::{
+    ActionItem, ActionPattern, ActionRef, AttachTarget, IdentityKind, Item, Policy, PolicyKind,
+    Statement,
+};
 use crate::rules::FileContext;
 use crate::source::Span;
+
+/// The service principals (`ecs.amazonaws.com`) that every role of this template the policy
+/// applies to trusts: the role it is written in, or the roles it is attached to. Empty when it
+/// applies to no role of the template.
+pub fn trusted_services(ctx: &FileContext<'_>, policy: &Policy<'_>) -> Vec<String> {
+    let mut roles: Vec<&str> = policy
+        .attached_to
+        .iter()
+        .filter(|a| a.kind == IdentityKind::Role)
+        .filter_map(|a| match a.target {
+            AttachTarget::Resource(id) => Some(id),
+            _ => None,
+        })
+        .collect();
+    if let Some(owner) = policy.owner.filter(|o| o.resource_type == "AWS::IAM::Role") {
+        roles.push(owner.logical_id);
+    }
+    roles.sort_unstable();
+    roles.dedup();
+    let trusted_by = |role: &str| -> Vec<String> {
+        ctx.policies()
+            .iter()
+            .filter(|p| {
+                p.kind == PolicyKind::Trust && p.owner.is_some_and(|o| o.logical_id == role)
+            })
+            .flat_map(|p| &p.statements)
+            .flat_map(|s| s.principal.iter().flat_map(|b| &b.entries))
+            .filter(|e| e.kind == "Service")
+            .flat_map(|e| &e.values)
+            .map(|v| {
+                v.value
+                    .to_string()
+                    .replace("${AWS::URLSuffix}", "amazonaws.com")
+            })
+            .collect()
+    };
+    let Some((first, rest)) = roles.split_first() else {
+        return Vec::new();
+    };
+    let mut services = trusted_by(first);
+    for role in rest {
+        let other = trusted_by(role);
+        services.retain(|s| other.contains(s));
+    }
+    services
+}
+
+/// Whether the statement copies the documented policy of the role of an AWS service that the
+/// policy's role trusts (`rules/iam/service-roles.tsv`): AWS's own design, not the template's.
+pub fn copies_service_role(
+    ctx: &FileContext<'_>,
+    policy: &Policy<'_>,
+    statement: &Statement<'_>,
+) -> bool {
+    let written: Vec<&str> = statement.actions().iter().filter_map(|a| a.text).collect();
+    // A computed action (`!Ref`) could be anything.
+    if written.len() != statement.actions().len() {
+        return false;
+    }
+    trusted_services(ctx, policy)
+        .iter()
+        .any(|service| service_role_copy(service, &written).is_some())
+}
 
 /// The statement's `Resource` items as ARNs, with the items they came from.
 pub fn scoped_resources<'s, 'a>(

@@ -2,8 +2,8 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::usage::granted_on_star_by_design;
 use crate::iam::Effect;
-use crate::iam::{AccessLevel, ActionRef, PolicyKind};
-use crate::rules::iam::support::{by_familiarity, name_some, patterns};
+use crate::iam::{AccessLevel, ActionRef, PolicyKind, Statement};
+use crate::rules::iam::support::{by_familiarity, copies_service_role, name_some, patterns};
 use crate::rules::{FileContext, Rule};
 
 declare_rule! {
@@ -19,6 +19,17 @@ declare_rule! {
     /// `rules/iam/wildcard-by-design.txt`); `iam:PassRole` (`pass-role-wildcard`'s finding),
     /// `Action: "*"`, and resource policies, where `"*"` means the resource the policy is
     /// attached to.
+    ///
+    /// Nor a statement whose `Condition` narrows the resources down after all: by their tags
+    /// (`aws:ResourceTag/…`, `ec2:ResourceTag/…` and the other services' `…:ResourceTag/…`), to
+    /// requests a service makes on the principal's behalf (`aws:CalledVia`,
+    /// `aws:ViaAWSService`, `kms:ViaService`), to KMS keys used with an encryption context
+    /// (`kms:EncryptionContext…`), or to requests from a VPC (`aws:SourceVpc`,
+    /// `aws:SourceVpce`). A test with `…IfExists` does not count: it passes when the key is
+    /// absent. Nor a statement of a role trusting an AWS service that copies the documented
+    /// policy of that service's role (the ECS service role, the Application Auto Scaling role
+    /// for ECS; `rules/iam/service-roles.tsv`): the service acts on whatever resources the
+    /// account's ECS services use.
     ///
     /// ## Why it matters
     /// `"*"` lets the actions change every resource of the kind in the account, not just the
@@ -64,6 +75,11 @@ impl Rule for WildcardResource {
                 else {
                     continue;
                 };
+                if narrowing_condition(statement).is_some()
+                    || copies_service_role(ctx, policy, statement)
+                {
+                    continue;
+                }
                 let mut flagged: Vec<ActionRef<'static>> = Vec::new();
                 let mut items = Vec::new();
                 for (item, pattern) in patterns(statement) {
@@ -124,6 +140,48 @@ impl Rule for WildcardResource {
             }
         }
     }
+}
+
+/// Condition keys that limit which resources a statement on `"*"` reaches (see the rule's
+/// documentation); prefixes end with `/` or `:`, as the keys they stand for continue.
+const NARROWING_KEYS: &[&str] = &[
+    "aws:ResourceTag/",
+    "aws:CalledVia",
+    "aws:CalledViaFirst",
+    "aws:CalledViaLast",
+    "aws:ViaAWSService",
+    "kms:ViaService",
+    "kms:EncryptionContext:",
+    "kms:EncryptionContextKeys",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+];
+
+/// The first condition key of the statement that narrows its resources down, if any.
+fn narrowing_condition<'a>(statement: &Statement<'a>) -> Option<&'a str> {
+    let condition = statement.condition.as_ref()?;
+    condition
+        .operators
+        .iter()
+        // `…IfExists` passes when the key is absent, so it does not narrow anything down.
+        .filter(|op| !op.name.ends_with("IfExists"))
+        .flat_map(|op| &op.entries)
+        .map(|e| e.name)
+        .find(|key| {
+            let lower = key.to_ascii_lowercase();
+            // Every service's own `<prefix>:ResourceTag/…` too (`ec2:ResourceTag/Team`).
+            lower
+                .split_once(':')
+                .is_some_and(|(_, name)| name.starts_with("resourcetag/"))
+                || NARROWING_KEYS.iter().any(|k| {
+                    let k = k.to_ascii_lowercase();
+                    if k.ends_with(['/', ':']) {
+                        lower.starts_with(&k)
+                    } else {
+                        lower == k
+                    }
+                })
+        })
 }
 
 fn scoped_write(action: &ActionRef<'static>) -> bool {

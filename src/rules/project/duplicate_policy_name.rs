@@ -9,7 +9,8 @@ declare_rule! {
     /// Names with symbolic parts (`!Sub ${AWS::StackName}-ssm`) differ per stack and are not
     /// compared. Templates shown in Markdown code blocks are documentation, often copies of a
     /// template file, and `aws iam create-policy` commands are alternatives to a template, so
-    /// neither counts as a second definition.
+    /// neither counts as a second definition. Nor does a twin: a template kept in two formats
+    /// (`stack.yml` and `stack.json` in one folder, with the same logical IDs) is one stack.
     ///
     /// ## Why it matters
     /// Managed policy names are unique per account: the second stack to be deployed fails with

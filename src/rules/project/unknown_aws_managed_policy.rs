@@ -6,7 +6,9 @@ declare_rule! {
     /// Checks every AWS managed policy ARN (`arn:aws:iam::aws:policy/…`) in templates,
     /// ParallelCluster configs, scripts and Markdown code blocks against the list of AWS managed
     /// policies: a misspelt name gets "did you mean", a right name under the wrong IAM path
-    /// (`policy/service-role/AmazonSSMManagedInstanceCore`) gets the right ARN.
+    /// (`policy/service-role/AmazonSSMManagedInstanceCore`) gets the right ARN. A bare name in
+    /// the `Policies` of a SAM function or state machine (`Policies: [AmazonS3ReadOnlyAccess]`),
+    /// which the SAM transform reads as an AWS managed policy's, is checked the same way.
     ///
     /// A name close to no AWS managed policy is not reported, since AWS adds policies after the
     /// list was generated.

@@ -4,6 +4,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
+use crate::template::foreach::pattern_matches;
 use crate::template::{RefKind, Reference, Template, PSEUDO_PARAMETERS, SECTIONS};
 
 declare_rule! {
@@ -18,8 +19,14 @@ declare_rule! {
     /// like `${Bucket}`.
     ///
     /// Names that the SAM transform creates (`MyFunctionRole`, `ServerlessRestApi`,
-    /// `MyFunction.Alias` …) count as defined in templates using it. Templates using other
-    /// macros or `Fn::Transform` are not checked, since the macro may define anything.
+    /// `MyFunction.Alias` …) count as defined in templates using it, and so do the resources of
+    /// a registry module (`Type: Org::Service::Thing::MODULE`), named after the module's
+    /// logical ID (`MyModuleBucket`, `MyModule.Bucket`), and the resources and conditions that
+    /// `Fn::ForEach` loops generate (by name when the loop's collection is a literal list, by
+    /// pattern when it is a parameter). Templates using other macros or `Fn::Transform`, and
+    /// files written for a packaging step or a preprocessor (packaging sections such as
+    /// `Modules`, `!Rain::` tags, Serverless Framework variables: module sources whose names
+    /// the parent resolves) are not checked, since something else may define anything.
     ///
     /// ## Example
     /// ```yaml
@@ -72,9 +79,16 @@ impl Rule for UndefinedReference {
 struct Names<'a> {
     parameters: Vec<&'a str>,
     resources: Vec<&'a str>,
-    /// Logical ID patterns of resources declared in `Fn::ForEach` loops (`${Name}Topic`).
-    resource_patterns: Vec<&'a str>,
+    /// Logical ID patterns of resources declared in `Fn::ForEach` loops (`${Name}Topic`), and
+    /// whether the loop's values are known (then the exact names are in `resources`, and the
+    /// pattern only stands for names built inside a loop, `Queue${Name}`).
+    resource_patterns: Vec<(&'a str, bool)>,
+    /// Logical ID prefixes of registry modules (`Type: Org::Service::Thing::MODULE`): their
+    /// resources are `MyModuleBucket` or `MyModule.Bucket`.
+    module_prefixes: Vec<&'a str>,
     conditions: Vec<&'a str>,
+    /// Condition name patterns of `Fn::ForEach` loops in `Conditions`, as `resource_patterns`.
+    condition_patterns: Vec<(&'a str, bool)>,
     mappings: Vec<&'a str>,
     /// Logical IDs of `AWS::Serverless::*` resources, when the SAM transform is used: the
     /// resources it generates are named after them.
@@ -86,12 +100,19 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    fn of(t: &Template<'a>) -> Names<'a> {
+    fn of<'t: 'a>(t: &'a Template<'t>) -> Names<'a> {
         let mut n = Names {
             parameters: t.parameters.iter().map(|p| p.name).collect(),
             resources: Vec::new(),
             resource_patterns: Vec::new(),
+            module_prefixes: t
+                .resources
+                .iter()
+                .filter(|r| r.is_module())
+                .map(|r| r.logical_id)
+                .collect(),
             conditions: t.conditions.iter().map(|c| c.name).collect(),
+            condition_patterns: Vec::new(),
             mappings: t.mappings.iter().map(|m| m.name).collect(),
             sam_resources: t.is_sam().then(|| {
                 // Embedded connectors (`Connectors:` on any resource) are generated as
@@ -118,11 +139,21 @@ impl<'a> Names<'a> {
                 });
             }
         }
-        for r in &t.resources {
-            if r.in_loop {
-                n.resource_patterns.push(r.logical_id);
-            } else {
-                n.resources.push(r.logical_id);
+        n.resources.extend(
+            t.resources
+                .iter()
+                .filter(|r| !r.in_loop)
+                .map(|r| r.logical_id),
+        );
+        for (section, names, patterns) in [
+            ("Resources", &mut n.resources, &mut n.resource_patterns),
+            ("Conditions", &mut n.conditions, &mut n.condition_patterns),
+        ] {
+            for g in t.generated(section) {
+                if let Some(exact) = &g.names {
+                    names.extend(exact.iter().map(String::as_str));
+                }
+                patterns.push((g.pattern, g.names.is_some()));
             }
         }
         // A misspelt section (`Resource:`) is reported by invalid-template-section; the names
@@ -150,11 +181,16 @@ impl<'a> Names<'a> {
 
     fn is_resource(&self, name: &str) -> bool {
         self.resource_set.contains(name)
+            || fits_loop_pattern(&self.resource_patterns, name)
             || self
-                .resource_patterns
+                .module_prefixes
                 .iter()
-                .any(|p| matches_pattern(p, name))
+                .any(|m| name.len() > m.len() && name.starts_with(m))
             || self.sam_generated(name)
+    }
+
+    fn is_condition(&self, name: &str) -> bool {
+        self.conditions.contains(&name) || fits_loop_pattern(&self.condition_patterns, name)
     }
 
     /// Names the SAM transform generates: `ServerlessRestApi`, `ServerlessHttpApi`… and
@@ -197,7 +233,7 @@ impl<'a> Names<'a> {
                 (self.resources.clone(), "resource")
             }
             RefKind::Condition => {
-                if self.conditions.contains(&name) {
+                if self.is_condition(name) {
                     return None;
                 }
                 (self.conditions.clone(), "condition")
@@ -269,51 +305,11 @@ impl<'a> Names<'a> {
     }
 }
 
-/// Does `name` fit a `Fn::ForEach` logical ID pattern, where `${Id}` and `&{Id}` stand for any
-/// text?
-fn matches_pattern(pattern: &str, name: &str) -> bool {
-    let mut literals = Vec::new();
-    let mut rest = pattern;
-    loop {
-        let next = [rest.find("${"), rest.find("&{")]
-            .into_iter()
-            .flatten()
-            .min();
-        let Some(start) = next else {
-            literals.push(rest);
-            break;
-        };
-        literals.push(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => rest = &rest[start + end + 1..],
-            None => return false,
-        }
-    }
-    let [first, middle @ .., last] = literals.as_slice() else {
-        return pattern == name;
-    };
-    let Some(mut remaining) = name.strip_prefix(first) else {
-        return false;
-    };
-    for lit in middle {
-        match remaining.find(lit) {
-            Some(i) => remaining = &remaining[i + lit.len()..],
-            None => return false,
-        }
-    }
-    remaining.ends_with(last) && remaining.len() > last.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matches_pattern;
-
-    #[test]
-    fn loop_patterns_match_generated_ids() {
-        assert!(matches_pattern("${Name}Topic", "OrdersTopic"));
-        assert!(matches_pattern("Queue&{Name}Dlq", "QueueABDlq"));
-        assert!(!matches_pattern("${Name}Topic", "Topic"));
-        assert!(!matches_pattern("${Name}Topic", "OrdersQueue"));
-        assert!(matches_pattern("Plain", "Plain"));
-    }
+/// Whether `name` is one of the names of loops whose values are unknown, or is itself built
+/// inside a loop (`Queue${Name}`) and fits a loop's pattern.
+fn fits_loop_pattern(patterns: &[(&str, bool)], name: &str) -> bool {
+    let built = name.contains("${") || name.contains("&{");
+    patterns.iter().any(|(pattern, known)| {
+        (built || !known) && (*pattern == name || pattern_matches(pattern, name))
+    })
 }

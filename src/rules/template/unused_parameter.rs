@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
 use crate::suggest::closest;
+use crate::template::foreach::pattern_matches;
 use crate::template::RefKind;
 use crate::yaml::ast::Node;
 use std::collections::HashSet;
@@ -12,12 +13,16 @@ declare_rule! {
     /// `Resources`, `Outputs`, `Conditions`, `Rules` or SAM `Globals` sections.
     ///
     /// A misspelt reference that undefined-reference traces back to the parameter (`${Bukcet}`
-    /// for `Bucket`) counts as a use, so one typo gives one diagnostic.
+    /// for `Bucket`) counts as a use, so one typo gives one diagnostic. Inside a `Fn::ForEach`
+    /// loop, a `Ref` whose name is built with `Fn::Sub` (`Ref: !Sub 'Size${Name}'`) uses the
+    /// parameters it names for the loop's values (every parameter fitting the pattern when the
+    /// values come from a parameter); the collection (`!Ref Names`) is a use like any `Ref`.
     ///
     /// A mention in the top-level `Metadata` (such as the console's parameter groups) is not a
     /// use, but a `Ref` there is: templates use it to mark a parameter that only orders nested
     /// stacks as used on purpose. Templates whose content partly comes from a macro or `Fn::Transform` are not
-    /// checked, since the macro may use the parameter.
+    /// checked, since the macro may use the parameter; nor are files written for a packaging
+    /// step or a preprocessor (module sources, whose parameters the parent template fills in).
     ///
     /// ## Why it matters
     /// Every parameter is something people deploying the stack must fill in. One that changes
@@ -77,6 +82,21 @@ impl Rule for UnusedParameter {
                 if let Some(meant) = closest(r.name, defined.iter().copied()) {
                     used.insert(meant);
                 }
+            }
+        }
+        // Inside a `Fn::ForEach` loop, `Ref: !Sub 'Size${Name}'` uses the parameters it builds:
+        // the loop's values name them, or, when those are not known, every parameter that
+        // fits the pattern may be one.
+        for r in template.loop_references() {
+            match &r.names {
+                Some(names) => used.extend(names.iter().map(String::as_str)),
+                None => used.extend(
+                    template
+                        .parameters
+                        .iter()
+                        .map(|p| p.name)
+                        .filter(|p| pattern_matches(r.pattern, p)),
+                ),
             }
         }
         // A `Ref` in the top-level `Metadata` is how templates mark a parameter as used on
