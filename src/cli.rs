@@ -142,6 +142,12 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub iam_data: Option<PathBuf>,
 
+    /// AWS regions the templates are deployed to (comma-separated; default: the
+    /// configuration's `regions`, else us-east-1): a resource type one of them does not offer
+    /// is reported.
+    #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
+    pub regions: Vec<String>,
+
     /// Also read purpose packs (`*.yaml`) from this folder; a pack named like a built-in one
     /// replaces it. Repeatable.
     #[arg(long = "packs", value_name = "DIR")]
@@ -340,10 +346,17 @@ fn check(
             PathBuf::from(".")
         });
     }
+    for region in &args.regions {
+        if let Err(e) = crate::config::check_region(region) {
+            writeln!(stderr, "error: --regions: {e}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    }
     let overrides = Overrides {
         select: args.select,
         ignore: args.ignore,
         fail_on: args.fail_on.map(Severity::from),
+        regions: args.regions,
     };
     let resolver = match Resolver::new(args.config.as_deref(), overrides, Settings::default()) {
         Ok(r) => Arc::new(r),

@@ -123,7 +123,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
             analysed.map.is_some(),
         )
         .with_embedded(&embedded)
-        .with_rule_options(&settings.rule_options);
+        .with_rule_options(&settings.rule_options)
+        .with_regions(&settings.regions);
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();
