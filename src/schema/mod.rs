@@ -61,8 +61,9 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
         return out;
     }
     let catalog = catalog();
-    // A macro may define its own types and rewrite anything.
-    let opaque = template.has_opaque_transform();
+    // A macro may define its own types and rewrite anything; `Fn::Transform`, `rain`
+    // directives and Serverless Framework variables make parts of the file unknown.
+    let opaque = template.has_unknown_content();
     for r in &template.resources {
         if r.in_loop {
             continue; // Fn::ForEach: per-expansion validation plugs in here.
@@ -123,6 +124,18 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
     out.retain(|p| seen.insert((p.kind, p.span, p.message.clone())));
     out
 }
+
+/// What SAM resolves in `Fn::GetAtt` and `${…}` besides the generated resource's attributes
+/// (its "referenceable properties" of generated resources).
+const SAM_REFERENCEABLE: &[&str] = &[
+    "Stage",
+    "Deployment",
+    "DomainName",
+    "Alias",
+    "Version",
+    "DestinationTopic",
+    "DestinationQueue",
+];
 
 fn unknown_type(node: &Node, type_name: &str, source: &str) -> Problem {
     let catalog = catalog();
@@ -203,8 +216,11 @@ fn attribute_problem(
     if rt.attribute(attribute).is_some() {
         return None;
     }
-    // A SAM type whose schema names no attributes passes them through to what it generates.
-    if r.is_serverless() && rt.attribute_names().next().is_none() {
+    // A SAM type whose schema names no attributes passes them through to what it generates;
+    // SAM also resolves the properties it documents as referenceable (`MyApi.Stage`).
+    if r.is_serverless()
+        && (rt.attribute_names().next().is_none() || SAM_REFERENCEABLE.contains(&attribute))
+    {
         return None;
     }
     let names: Vec<&str> = rt.attribute_names().collect();

@@ -96,6 +96,16 @@ impl<'a, 't> Validator<'a, 't> {
         if depth > MAX_DEPTH {
             return;
         }
+        // SAM's schema copies CloudFormation definitions (`AWS::Lambda::…`) from an older
+        // release and extends them in ways it does not write down: not judged.
+        if self.rt.name.starts_with("AWS::Serverless::")
+            && schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.starts_with("#/definitions/AWS::"))
+        {
+            return;
+        }
         let schema = self.rt.resolve(schema);
         match shape(node, self.template) {
             Shape::Choice {
@@ -266,7 +276,23 @@ impl<'a, 't> Validator<'a, 't> {
         let Some(required) = schema.get("required").and_then(Value::as_array) else {
             return;
         };
+        let known = schema.get("properties").and_then(Value::as_object);
+        // A misspelt key is one mistake: unknown-property reports it with the name meant.
+        let misspelt = |name: &str| {
+            entries.iter().any(|e| {
+                e.key.as_str().is_some_and(|k| {
+                    known.is_some_and(|p| !p.contains_key(k))
+                        && suggest::closest(
+                            k,
+                            known.into_iter().flat_map(|p| p.keys().map(String::as_str)),
+                        ) == Some(name)
+                })
+            })
+        };
         for name in required.iter().filter_map(Value::as_str) {
+            if matches!(presence(entries, name), Presence::Absent) && misspelt(name) {
+                continue;
+            }
             match presence(entries, name) {
                 Presence::Present => {}
                 Presence::Absent => {
@@ -427,11 +453,15 @@ impl<'a, 't> Validator<'a, 't> {
 
     /// `names` (all given) may not be given together: reported at the second one.
     fn exclusive(&mut self, entries: &'a [Entry], names: &[&str]) {
-        let spans: Vec<Span> = names
+        let mut given: Vec<(Span, &str)> = names
             .iter()
             .filter_map(|n| entries.iter().find(|e| e.key.as_str() == Some(n)))
-            .map(|e| e.key.span)
+            .filter_map(|e| Some((e.key.span, e.key.as_str()?)))
             .collect();
+        given.sort_by_key(|(span, _)| span.start);
+        let spans: Vec<Span> = given.iter().map(|(s, _)| *s).collect();
+        let names: Vec<&str> = given.iter().map(|(_, n)| *n).collect();
+        let names = names.as_slice();
         let (Some(first), Some(at)) = (spans.first().copied(), spans.get(1).copied()) else {
             return;
         };
@@ -482,9 +512,20 @@ impl<'a, 't> Validator<'a, 't> {
     }
 
     fn scalar(&mut self, node: &'a Node, value: &Resolved<'_>, schema: &'static Value) {
-        let Some(text) = scalar_text(value) else {
+        // Numbers keep their spelling (`4.0` stays `4.0` as a string); booleans become
+        // `true`/`false`.
+        let text = match value {
+            Resolved::Int(_) | Resolved::Float(_) => node.as_str().map(str::to_string),
+            _ => scalar_text(value),
+        };
+        let Some(text) = text else {
             return;
         };
+        // A dynamic reference is replaced at deploy time.
+        if text.contains("{{resolve:") {
+            return;
+        }
+        let raw = node.as_str().unwrap_or(&text);
         let span = whole_value_span(node, self.source);
         let what = self.owner();
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -492,10 +533,13 @@ impl<'a, 't> Validator<'a, 't> {
                 .get("enumCaseInsensitive")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            if !allowed
-                .iter()
-                .any(|a| enum_matches(a, value, &text, insensitive))
-            {
+            // CloudFormation's YAML reader keeps `N` and `y` as strings (YAML 1.1's one-letter
+            // booleans are not among its booleans), so the value as written counts too.
+            let fits = |a: &Value| {
+                enum_matches(a, value, &text, insensitive)
+                    || enum_matches(a, &Resolved::Str(raw), raw, insensitive)
+            };
+            if !allowed.iter().any(fits) {
                 let names: Vec<String> = allowed.iter().map(json_text).collect();
                 let help = enum_help(&text, &names);
                 let p = self.report(
@@ -508,7 +552,9 @@ impl<'a, 't> Validator<'a, 't> {
             }
         }
         if let Some(c) = schema.get("const") {
-            if !enum_matches(c, value, &text, false) {
+            if !enum_matches(c, value, &text, false)
+                && !enum_matches(c, &Resolved::Str(raw), raw, false)
+            {
                 let p = self.report(
                     Kind::InvalidPropertyValue,
                     span,

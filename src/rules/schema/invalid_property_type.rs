@@ -36,7 +36,7 @@ declare_rule! {
         code: "R004",
         severity: Error,
         family: Schema,
-        summary: "A property value of the wrong type (a string for a boolean, a scalar for a list)",
+        summary: "A property value of the wrong type (a word for a boolean, a scalar for a list)",
     }
 }
 

@@ -34,7 +34,7 @@ declare_rule! {
         code: "R005",
         severity: Error,
         family: Schema,
-        summary: "A property value outside what the schema allows (enum, pattern, length, range, item count)",
+        summary: "A property value outside the schema's enum, pattern, length, range or item count",
     }
 }
 

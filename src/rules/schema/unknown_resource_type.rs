@@ -34,7 +34,7 @@ declare_rule! {
         code: "R001",
         severity: Error,
         family: Schema,
-        summary: "A resource `Type` that is not a CloudFormation resource type, or that a checked region does not offer",
+        summary: "A resource `Type` no schema defines, or one a checked region does not offer",
     }
 }
 
