@@ -154,7 +154,10 @@ def main() -> int:
             continue
         path = os.path.relpath(os.path.join(base, m["Filename"]), base) if not os.path.isabs(m["Filename"]) else os.path.relpath(m["Filename"], base)
         line = m["Location"]["Start"]["LineNumber"]
-        rules = {MAPPING[code]} | ALSO_MATCHES.get(code, set())
+        # The same mistake may be diagnosed by another of our rules (a list where cfn-lint
+        # reports an enum, removed Properties where it reports a type): any of ours counts,
+        # the rule cfn-lint's maps to first.
+        rules = [MAPPING[code], *sorted(ALSO_MATCHES.get(code, set())), *[r for r in OURS if r != MAPPING[code]]]
         hit = None
         for rule in rules:
             for l, d in our_lines.get((path, rule), []):

@@ -61,9 +61,10 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
         return out;
     }
     let catalog = catalog();
-    // A macro may define its own types and rewrite anything; `Fn::Transform`, `rain`
-    // directives and Serverless Framework variables make parts of the file unknown.
-    let opaque = template.has_unknown_content();
+    // A macro may define its own types and rewrite anything; `rain` directives and Serverless
+    // Framework variables make the file a fragment. (An `Fn::Transform` only makes the value
+    // it stands in unknown, which validation already treats so.)
+    let opaque = template.has_opaque_transform() || template.has_preprocessor_syntax();
     for r in &template.resources {
         if r.in_loop {
             continue; // Fn::ForEach: per-expansion validation plugs in here.
@@ -219,7 +220,13 @@ fn attribute_problem(
     // A SAM type whose schema names no attributes passes them through to what it generates;
     // SAM also resolves the properties it documents as referenceable (`MyApi.Stage`).
     if r.is_serverless()
-        && (rt.attribute_names().next().is_none() || SAM_REFERENCEABLE.contains(&attribute))
+        && (rt.attribute_names().next().is_none()
+            || SAM_REFERENCEABLE.iter().any(|r| {
+                attribute == *r
+                    || attribute
+                        .strip_prefix(r)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }))
     {
         return None;
     }

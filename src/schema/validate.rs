@@ -52,6 +52,8 @@ impl<'a, 't> Validator<'a, 't> {
     /// missing property is reported: the `Properties` key, or the resource's key without one).
     pub fn resource(&mut self, properties: Option<&'a Node>, anchor: Span) {
         let root = &self.rt.root;
+        // `Properties: !Ref AWS::NoValue` removes them all.
+        let properties = properties.filter(|p| !is_no_value(p));
         match properties {
             Some(node) => self.value(node, root, anchor, 0),
             None => {
@@ -113,10 +115,23 @@ impl<'a, 't> Validator<'a, 't> {
                 then,
                 otherwise,
             } => {
+                // A condition decided by an enclosing `Fn::If` takes the same branch here.
+                let decided = self
+                    .branches
+                    .iter()
+                    .find(|(c, _)| *c == condition)
+                    .map(|(_, taken)| *taken);
                 for (branch, taken) in [(then, true), (otherwise, false)] {
-                    self.branches.push((condition, taken));
-                    self.value(branch, schema, anchor, depth + 1);
-                    self.branches.pop();
+                    match decided {
+                        Some(d) if d != taken => continue,
+                        // What a branch lacks is reported at the branch.
+                        Some(_) => self.value(branch, schema, branch.span, depth + 1),
+                        None => {
+                            self.branches.push((condition, taken));
+                            self.value(branch, schema, branch.span, depth + 1);
+                            self.branches.pop();
+                        }
+                    }
                 }
             }
             Shape::Removed | Shape::Unknown => {}
@@ -145,7 +160,9 @@ impl<'a, 't> Validator<'a, 't> {
             _ => true,
         };
         if !ok {
-            self.wrong_type(node, &shape, &wanted);
+            if !self.packaged(&shape) {
+                self.wrong_type(node, &shape, &wanted);
+            }
             return;
         }
         match shape {
@@ -155,6 +172,24 @@ impl<'a, 't> Validator<'a, 't> {
             _ => {}
         }
         self.combinators(node, schema, anchor, depth);
+    }
+
+    /// A local path or an S3 URL where `aws cloudformation package` (or `sam package`) puts
+    /// the location of the artifact it uploads: the template is written for that step.
+    fn packaged(&self, shape: &Shape<'a>) -> bool {
+        const PACKAGED: &[(&str, &str)] = &[
+            ("AWS::Lambda::Function", "Code"),
+            ("AWS::Lambda::LayerVersion", "Content"),
+            ("AWS::ApiGateway::RestApi", "BodyS3Location"),
+            ("AWS::ElasticBeanstalk::ApplicationVersion", "SourceBundle"),
+            ("AWS::StepFunctions::StateMachine", "DefinitionS3Location"),
+            ("AWS::AppSync::GraphQLSchema", "DefinitionS3Location"),
+            ("AWS::ApiGatewayV2::Api", "BodyS3Location"),
+            ("AWS::CodeCommit::Repository", "Code"),
+        ];
+        matches!(shape, Shape::Scalar(Resolved::Str(_)))
+            && self.path.len() == 1
+            && PACKAGED.contains(&(self.rt.name, self.path[0]))
     }
 
     fn wrong_type(&mut self, node: &'a Node, shape: &Shape<'a>, wanted: &[Json]) {
@@ -236,6 +271,14 @@ impl<'a, 't> Validator<'a, 't> {
         key: &str,
         known: Option<&Map<String, Value>>,
     ) {
+        // SAM passes the settings below an event's properties (`DestinationConfig.OnFailure`…)
+        // to the resources it generates, and accepts more there than its schema writes down.
+        if self.rt.name.starts_with("AWS::Serverless::")
+            && self.path.first() == Some(&"Events")
+            && self.path.len() > 3
+        {
+            return;
+        }
         let names: Vec<&str> = known
             .map(|p| p.keys().map(String::as_str).collect())
             .unwrap_or_default();
@@ -309,12 +352,16 @@ impl<'a, 't> Validator<'a, 't> {
                     let owner = self.owner();
                     let p = self.report(
                         Kind::MissingRequiredProperty,
-                        value.span,
+                        anchor,
                         format!(
                             "{owner} requires `{name}`, but `AWS::NoValue` removes it when \
                              condition `{condition}` is {removed_when}"
                         ),
                     );
+                    p.labels.push(crate::diagnostic::Label::new(
+                        value.span,
+                        format!("`{name}` is removed here when `{condition}` is {removed_when}"),
+                    ));
                     p.help = Some(format!(
                         "give `{name}` a value in both branches of the `Fn::If`"
                     ));
@@ -522,7 +569,7 @@ impl<'a, 't> Validator<'a, 't> {
             return;
         };
         // A dynamic reference is replaced at deploy time.
-        if text.contains("{{resolve:") {
+        if text.contains("{{") && text.contains("resolve:") {
             return;
         }
         let raw = node.as_str().unwrap_or(&text);

@@ -84,11 +84,14 @@ pub fn shape<'a>(node: &'a Node, template: &Template<'_>) -> Shape<'a> {
             None => Shape::Unknown,
         },
         NodeKind::Mapping(entries) => {
-            // Content a transform or the LanguageExtensions produce is unknown here.
+            // Content a transform or the LanguageExtensions produce is unknown here, and so is
+            // a function this program does not know (`Fn::GetStackOutput`, newer than it).
             let generated = entries.iter().any(|e| {
-                e.key
-                    .as_str()
-                    .is_some_and(|k| k == "Fn::Transform" || k.starts_with("Fn::ForEach::"))
+                e.key.as_str().is_some_and(|k| {
+                    k == "Fn::Transform"
+                        || k.starts_with("Fn::ForEach::")
+                        || (entries.len() == 1 && k.starts_with("Fn::"))
+                })
             });
             if generated {
                 Shape::Unknown
