@@ -31,7 +31,7 @@ pub(super) struct Validator<'a, 't> {
     branches: Vec<(&'a str, bool)>,
     /// Property names from the resource down to the current value, for messages.
     path: Vec<&'a str>,
-    /// Skip `required` at the top level (SAM `Globals` may supply the properties).
+    /// Skip `required` (SAM `Globals` may supply the properties, at any depth).
     pub skip_top_required: bool,
 }
 
@@ -96,6 +96,13 @@ impl<'a, 't> Validator<'a, 't> {
 
     fn value(&mut self, node: &'a Node, schema: &'static Value, anchor: Span, depth: usize) {
         if depth > MAX_DEPTH {
+            return;
+        }
+        // Below a SAM resource's top-level properties, SAM accepts more shapes than its
+        // schema writes down (a Cognito event's `Trigger` as a string, a single
+        // `CustomStatements` mapping, `RetryPolicy` on CloudWatch events, Globals filling in
+        // nested settings): only the top level is judged.
+        if self.rt.name.starts_with("AWS::Serverless::") && self.path.len() >= 2 {
             return;
         }
         // SAM's schema copies CloudFormation definitions (`AWS::Lambda::…`) from an older
@@ -313,7 +320,7 @@ impl<'a, 't> Validator<'a, 't> {
         anchor: Span,
         depth: usize,
     ) {
-        if depth == 0 && self.skip_top_required {
+        if self.skip_top_required {
             return;
         }
         let Some(required) = schema.get("required").and_then(Value::as_array) else {
