@@ -248,3 +248,43 @@ fn attribute_problem(
     p = p.with_help(help);
     Some(p)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse, ParseOptions};
+
+    fn problems(text: &str, regions: &[&str]) -> Vec<Problem> {
+        let doc = parse(text, &ParseOptions::default()).expect("parses");
+        let template = Template::from_document(&doc);
+        check(&template, text, regions)
+    }
+
+    #[test]
+    fn a_near_unique_misspelling_gets_a_rename_fix() {
+        let text =
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketNme: x\n";
+        let found = problems(text, &[DEFAULT_REGION]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let fix = found[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.edits[0].replacement, "BucketName");
+        assert_eq!(
+            &text[fix.edits[0].span.start..fix.edits[0].span.end],
+            "BucketNme"
+        );
+    }
+
+    #[test]
+    fn region_availability_and_loops_and_unknown_values() {
+        // A type us-east-1 offers but a region of China does not.
+        let text = "Resources:\n  A:\n    Type: AWS::Bedrock::Agent\n    Properties:\n      AgentName: a\n";
+        let found = problems(text, &["cn-north-1"]);
+        assert!(found
+            .iter()
+            .any(|p| p.kind == Kind::UnknownResourceType && p.message.contains("cn-north-1")));
+        assert!(problems(text, &[DEFAULT_REGION]).is_empty());
+        // Fn::ForEach resources and values of unknown type are silent.
+        let text = "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Q:\n    - N\n    - [a]\n    - ${N}Queue:\n        Type: AWS::SQS::Queue\n        Properties:\n          FifoQueue: maybe\n  Q2:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: !FindInMap [M, a, b]\n      DelaySeconds: !ImportValue x\n";
+        assert!(problems(text, &[DEFAULT_REGION]).is_empty());
+    }
+}
