@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check templates: files, directories (walked, honouring .gitignore) or `-` for stdin.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: name, code, default severity, family and summary.
     Rules,
     /// Show a rule's documentation.
@@ -272,7 +272,7 @@ pub fn run_with(
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args, env, stdin, stdout, stderr),
+        Command::Check(args) => check(*args, env, stdin, stdout, stderr),
         Command::Rules => list_rules(stdout).map(|()| EXIT_OK),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
         Command::Config(args) => show_config(&args, stdout, stderr),

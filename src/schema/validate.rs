@@ -58,7 +58,7 @@ impl<'a, 't> Validator<'a, 't> {
             Some(node) => self.value(node, root, anchor, 0),
             None => {
                 if !self.skip_top_required {
-                    self.missing_required(&[], root, anchor, 0);
+                    self.missing_required(&[], root, anchor);
                 }
             }
         }
@@ -268,7 +268,7 @@ impl<'a, 't> Validator<'a, 't> {
             self.path.pop();
         }
         let _ = node;
-        self.missing_required(entries, schema, anchor, depth);
+        self.missing_required(entries, schema, anchor);
         self.dependencies(entries, schema);
     }
 
@@ -313,13 +313,7 @@ impl<'a, 't> Validator<'a, 't> {
         p.fix = fix;
     }
 
-    fn missing_required(
-        &mut self,
-        entries: &'a [Entry],
-        schema: &'static Value,
-        anchor: Span,
-        depth: usize,
-    ) {
+    fn missing_required(&mut self, entries: &'a [Entry], schema: &'static Value, anchor: Span) {
         if self.skip_top_required {
             return;
         }
