@@ -615,31 +615,22 @@ impl<'a, 't> Validator<'a, 't> {
         let is_string_schema = schema_types(schema).contains(&Json::String);
         if is_string_schema || matches!(value, Resolved::Str(_)) {
             let chars = text.chars().count() as f64;
-            if let Some(min) = schema.get("minLength").and_then(Value::as_f64) {
-                if chars < min {
-                    self.report(
-                        Kind::InvalidPropertyValue,
-                        span,
-                        format!(
-                            "{what} must be at least {min} character{} long, not {chars}",
-                            plural(min)
-                        ),
-                    );
-                    return;
-                }
-            }
-            if let Some(max) = schema.get("maxLength").and_then(Value::as_f64) {
-                if chars > max {
-                    self.report(
-                        Kind::InvalidPropertyValue,
-                        span,
-                        format!(
-                            "{what} must be at most {max} character{} long, not {chars}",
-                            plural(max)
-                        ),
-                    );
-                    return;
-                }
+            let length = |k: &str| schema.get(k).and_then(Value::as_f64);
+            let problem = match (length("minLength"), length("maxLength")) {
+                (Some(min), _) if chars < min => Some(("at least", min)),
+                (_, Some(max)) if chars > max => Some(("at most", max)),
+                _ => None,
+            };
+            if let Some((bound, n)) = problem {
+                self.report(
+                    Kind::InvalidPropertyValue,
+                    span,
+                    format!(
+                        "{what} must be {bound} {n} character{} long, not {chars}",
+                        plural(n)
+                    ),
+                );
+                return;
             }
             if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
                 if !text.is_empty() && regex(pattern).is_some_and(|re| !re.is_match(&text)) {
