@@ -5,6 +5,11 @@
 //!   rule is adding its file: no list to edit. The generated code is in
 //!   `$OUT_DIR/rules/<family>.rs` (modules and re-exports, included by the family's `mod.rs`)
 //!   and `$OUT_DIR/rules/registry.rs` (every rule, included by `src/rules/mod.rs`).
+//! - **The resource schemas, compressed.** `rules/schema/resources.jsonl` (one JSON line per
+//!   resource type, about 7.5 MB of text, kept as text so that a data refresh reviews as a diff)
+//!   is deflated line by line into `$OUT_DIR/schema/resources.bin`, and `rules/schema/index.tsv`
+//!   is rewritten with each type's compressed range (`$OUT_DIR/schema/index.tsv`). The binary
+//!   inflates a type's line when a template first names the type.
 //! - **`cfg(corpus_absent)`** when `../shared/corpus` (the shared corpus of real templates) is
 //!   not next to the checkout, so that corpus tests are marked ignored, with a reason, instead
 //!   of passing without checking anything.
@@ -17,8 +22,46 @@ fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("set by cargo"));
     generate_registry(&manifest.join("src/rules"), &out.join("rules"));
+    compress_schemas(&manifest.join("rules/schema"), &out.join("schema"));
     corpus_cfg(&manifest);
     println!("cargo::rerun-if-changed=build.rs");
+}
+
+fn compress_schemas(dir: &Path, out: &Path) {
+    let index_path = dir.join("index.tsv");
+    let data_path = dir.join("resources.jsonl");
+    println!("cargo::rerun-if-changed={}", index_path.display());
+    println!("cargo::rerun-if-changed={}", data_path.display());
+    fs::create_dir_all(out).expect("OUT_DIR is writable");
+    let index = fs::read_to_string(&index_path).expect("rules/schema/index.tsv is readable");
+    let data = fs::read(&data_path).expect("rules/schema/resources.jsonl is readable");
+    let mut blob = Vec::with_capacity(data.len() / 3);
+    let mut new_index = String::with_capacity(index.len());
+    for line in index.lines() {
+        if line.starts_with('#') {
+            new_index.push_str(line);
+            new_index.push('\n');
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        let [name, offset, length, regions] = fields[..] else {
+            panic!("rules/schema/index.tsv: bad line {line:?}");
+        };
+        let offset: usize = offset.parse().expect("an offset");
+        let length: usize = length.parse().expect("a length");
+        let raw = &data[offset..offset + length];
+        let packed = miniz_oxide::deflate::compress_to_vec(raw, 9);
+        writeln!(
+            new_index,
+            "{name}\t{}\t{}\t{length}\t{regions}",
+            blob.len(),
+            packed.len()
+        )
+        .expect("writing to a String");
+        blob.extend_from_slice(&packed);
+    }
+    fs::write(out.join("resources.bin"), blob).expect("OUT_DIR is writable");
+    fs::write(out.join("index.tsv"), new_index).expect("OUT_DIR is writable");
 }
 
 /// One rule file: its module name and the struct `declare_rule!` declares in it.

@@ -2,7 +2,8 @@
 # Side-by-side benchmark: cfn-policy-lint against cfn-lint on the same templates.
 #
 # Cases: (a) one small template, (b) the largest template of the shared corpus, (c) every
-# template of aws-cloudformation-templates in one invocation, (d) the IAM templates listed in
+# template of aws-cloudformation-templates in one invocation, (s) the same with only the
+# resource-schema rules (`--select schema`: the work cfn-lint's E3xxx rules do), (d) the IAM templates listed in
 # iam-templates.txt (through `xargs -n $D_CHUNK` for both tools, so both see the same argument lists).
 # Runs are interleaved (ours, cfn-lint, ours, …) so that machine noise hits both tools alike.
 # Prints a Markdown table: median wall time, peak RSS (max over the repetitions), findings per
@@ -16,7 +17,7 @@
 #   D_CHUNK=200          files per invocation in case d (both tools)
 #   CFNLINT_VENV=dir     virtualenv holding cfn-lint (created when absent; default /tmp/cfnlint-venv)
 #   CFNLINT_VERSION=1.58.0
-#   CASES="a b c d"      subset to run
+#   CASES="a b c s d"    subset to run
 #   SKIP_BUILD=1         use the existing release binary
 [ "${BASH_VERSINFO[0]}" -ge 5 ] || { echo "bench: needs bash 5 (EPOCHREALTIME)" >&2; exit 2; }
 set -uo pipefail # no -e: both tools exit non-zero when they find something
@@ -28,7 +29,7 @@ REPS_LARGE=${REPS_LARGE:-1}
 D_CHUNK=${D_CHUNK:-200}
 CFNLINT_VENV=${CFNLINT_VENV:-/tmp/cfnlint-venv}
 CFNLINT_VERSION=${CFNLINT_VERSION:-1.58.0}
-CASES=${CASES:-a b c d}
+CASES=${CASES:-a b c s d}
 OURS=$ROOT/target/release/cfn-policy-lint
 SMALL=$ROOT/fixtures/tutorial/policy-corrected.yaml
 WORK=$(mktemp -d)
@@ -130,6 +131,10 @@ run_case() {
         ours_cmd=("$OURS" check --format json aws-cloudformation-templates)
         cfn_cmd=(xargs -a "$WORK/c-files.txt" -d '\n' "$CFNLINT" --format parseable)
         ;;
+    s)
+        ours_cmd=("$OURS" check --format json --select schema aws-cloudformation-templates)
+        cfn_cmd=(xargs -a "$WORK/c-files.txt" -d '\n' "$CFNLINT" --format parseable)
+        ;;
     d)
         # Chunks of D_CHUNK files, the same for both tools: cfn-lint 1.58 crashes on one of
         # these templates (a SAM template whose `Parameters:` is empty) and then prints nothing
@@ -154,6 +159,9 @@ run_case() {
     cfn_us=$(median_us "$WORK/$id-cfnlint.runs")
     local ratio
     ratio=$(awk -v a="$cfn_us" -v b="$ours_us" 'BEGIN { printf "%.0f×", (b > 0 ? a / b : 0) }')
+    # CPU speed-up, printed under the table (GNU time counts CPU in 10 ms steps).
+    CPU_RATIOS+=("$id: $(awk -v a="$(median_us "$WORK/$id-cfnlint.runs" 3)" -v b="$(median_us "$WORK/$id-ours.runs" 3)" \
+        'BEGIN { if (b > 0) printf "%.0f×", a / b; else printf "> %.0f× (ours under 10 ms)", a / 10000 }')")
     printf '| %s | %s | cfn-policy-lint | %s | %s | %s | %s | %s |\n' "$id" "$files" \
         "$(fmt_time "$ours_us")" "$(fmt_cpu "$(median_us "$WORK/$id-ours.runs" 3)")" "$(fmt_rss "$(max_rss "$WORK/$id-ours.runs")")" \
         "$(count_ours "$WORK/$id-ours.out")" "$ratio"
@@ -169,6 +177,7 @@ echo "Median wall and CPU (user+sys) time of $REPS runs ($REPS_LARGE for d), int
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
 
 echo
+CPU_RATIOS=()
 echo '| case | templates | tool | median wall | median CPU | peak RSS | findings | wall speed-up |'
 echo '|---|---|---|---|---|---|---|---|'
 for id in $CASES; do
@@ -176,7 +185,10 @@ for id in $CASES; do
     a) run_case a "$REPS" "1 small (tutorial, corrected)" ;;
     b) run_case b "$REPS" "1 largest ($(wc -c <"$CORPUS/$largest" | tr -d ' ') B)" ;;
     c) run_case c "$REPS" "$(wc -l <"$WORK/c-files.txt" | tr -d ' ') (aws-cloudformation-templates)" ;;
+    s) run_case s "$REPS" "$(wc -l <"$WORK/c-files.txt" | tr -d ' ') (as c, ours with \`--select schema\`)" ;;
     d) run_case d "$REPS_LARGE" "$(wc -l <"$WORK/d-files.txt" | tr -d ' ') (iam-templates.txt, $D_CHUNK per invocation)" ;;
     *) die "unknown case $id" ;;
     esac
 done
+echo
+echo "CPU time speed-up (cfn-lint's median CPU / ours): ${CPU_RATIOS[*]}"

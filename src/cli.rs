@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check templates: files, directories (walked, honouring .gitignore) or `-` for stdin.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: name, code, default severity, family and summary.
     Rules,
     /// Show a rule's documentation.
@@ -141,6 +141,12 @@ pub struct CheckArgs {
     /// `rules/iam/catalog.tsv`, e.g. regenerated with `scripts/gen_iam_catalog.py`).
     #[arg(long, value_name = "FILE")]
     pub iam_data: Option<PathBuf>,
+
+    /// AWS regions the templates are deployed to (comma-separated; default: the
+    /// configuration's `regions`, else us-east-1): a resource type one of them does not offer
+    /// is reported.
+    #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
+    pub regions: Vec<String>,
 
     /// Also read purpose packs (`*.yaml`) from this folder; a pack named like a built-in one
     /// replaces it. Repeatable.
@@ -266,7 +272,7 @@ pub fn run_with(
         }
     };
     let result = match cli.command {
-        Command::Check(args) => check(args, env, stdin, stdout, stderr),
+        Command::Check(args) => check(*args, env, stdin, stdout, stderr),
         Command::Rules => list_rules(stdout).map(|()| EXIT_OK),
         Command::Explain { rule } => explain(&rule, stdout, stderr),
         Command::Config(args) => show_config(&args, stdout, stderr),
@@ -340,10 +346,17 @@ fn check(
             PathBuf::from(".")
         });
     }
+    for region in &args.regions {
+        if let Err(e) = crate::config::check_region(region) {
+            writeln!(stderr, "error: --regions: {e}")?;
+            return Ok(EXIT_TROUBLE);
+        }
+    }
     let overrides = Overrides {
         select: args.select,
         ignore: args.ignore,
         fail_on: args.fail_on.map(Severity::from),
+        regions: args.regions,
     };
     let resolver = match Resolver::new(args.config.as_deref(), overrides, Settings::default()) {
         Ok(r) => Arc::new(r),

@@ -31,6 +31,7 @@ pub const KEYS: &[&str] = &[
     "severity",
     "fail-on",
     "exclude",
+    "regions",
     "packs",
     "rules",
 ];
@@ -86,6 +87,9 @@ pub struct Config {
     /// Globs (relative to the configuration file's folder) of files never checked.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// AWS regions the templates are deployed to (default: us-east-1).
+    #[serde(default)]
+    pub regions: Vec<String>,
     /// Extra purpose-pack folders (relative to the configuration file's folder).
     #[serde(default)]
     pub packs: Vec<PathBuf>,
@@ -220,6 +224,7 @@ fn validate(root: &Node) -> Result<(), (usize, String)> {
                     check_rule_name(&e.key, RuleKind::Rule)?;
                 }
             }
+            "regions" => check_regions(value)?,
             "rules" => {
                 for e in mapping(value, key)? {
                     check_rule_name(&e.key, RuleKind::Rule)?;
@@ -235,6 +240,35 @@ fn validate(root: &Node) -> Result<(), (usize, String)> {
         }
     }
     Ok(())
+}
+
+fn check_regions(node: &Node) -> Result<(), (usize, String)> {
+    let items = match &node.kind {
+        NodeKind::Sequence(items) => items,
+        NodeKind::Scalar(_) if is_null(node) => return Ok(()),
+        _ => return Err((node.span.start, "expected a list of regions".into())),
+    };
+    for item in items {
+        let Some(region) = item.as_str() else {
+            return Err((item.span.start, "expected a region name".into()));
+        };
+        check_region(region).map_err(|message| (item.span.start, message))?;
+    }
+    Ok(())
+}
+
+/// Whether the resource schemas know `region`; the error says what was probably meant.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let known = crate::schema::catalog().regions();
+    if known.contains(&region) {
+        return Ok(());
+    }
+    let mut message = format!("unknown region `{region}`");
+    match crate::suggest::closest(region, known.iter().copied()) {
+        Some(s) => message.push_str(&format!("; did you mean `{s}`?")),
+        None => message.push_str(&format!(" (known: {})", known.join(", "))),
+    }
+    Err(message)
 }
 
 fn is_null(node: &Node) -> bool {
@@ -306,6 +340,8 @@ pub struct Settings {
     pub packs: Vec<PathBuf>,
     /// Rule name → that rule's options from the configuration's `rules` key.
     pub rule_options: BTreeMap<String, serde_json::Value>,
+    /// Regions the schema rules check resource types against (empty: us-east-1).
+    pub regions: Vec<String>,
 }
 
 /// What the command line says, applied on top of every configuration file.
@@ -316,6 +352,8 @@ pub struct Overrides {
     /// Added to the configuration's `ignore`.
     pub ignore: Vec<String>,
     pub fail_on: Option<Severity>,
+    /// Replaces the configuration's `regions` when not empty.
+    pub regions: Vec<String>,
 }
 
 /// A loaded configuration file, ready to answer questions about the files below it.
@@ -390,6 +428,11 @@ impl Loaded {
             severity,
             packs: c.packs.iter().map(|p| self.root.join(p)).collect(),
             rule_options: c.rules.clone(),
+            regions: if overrides.regions.is_empty() {
+                c.regions.clone()
+            } else {
+                overrides.regions.clone()
+            },
             ..base.clone()
         }
     }

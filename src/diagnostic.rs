@@ -54,16 +54,18 @@ pub enum Family {
     Template,
     Iam,
     Purpose,
+    Schema,
     Project,
 }
 
 impl Family {
     /// Every family, in the order `cfn-policy-lint rules` lists them.
-    pub const ALL: [Family; 5] = [
+    pub const ALL: [Family; 6] = [
         Family::Yaml,
         Family::Template,
         Family::Iam,
         Family::Purpose,
+        Family::Schema,
         Family::Project,
     ];
 
@@ -74,6 +76,7 @@ impl Family {
             Family::Template => "template",
             Family::Iam => "iam",
             Family::Purpose => "purpose",
+            Family::Schema => "schema",
             Family::Project => "project",
         }
     }

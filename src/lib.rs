@@ -21,6 +21,7 @@ pub mod purpose;
 pub mod render;
 pub mod rules;
 pub mod run;
+pub mod schema;
 pub mod source;
 pub mod suggest;
 pub mod suppress;

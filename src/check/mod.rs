@@ -134,7 +134,8 @@ fn check_text(source: SourceFile, settings: &Settings, code_block: bool) -> File
         )
         .with_embedded(&embedded)
         .with_rule_options(&settings.rule_options)
-        .with_code_block(code_block);
+        .with_code_block(code_block)
+        .with_regions(&settings.regions);
         let mut found = Vec::new();
         for rule in rules::registry() {
             let meta = rule.meta();

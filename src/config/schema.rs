@@ -28,7 +28,7 @@ fn property(key: &str) -> Value {
     match key {
         "select" => rule_list(
             "Only run these rules: rule names, codes, families (yaml, template, iam, purpose, \
-             project) or `all`. Empty or absent: every rule. `--select` replaces it.",
+             schema, project) or `all`. Empty or absent: every rule. `--select` replaces it.",
         ),
         "ignore" => {
             rule_list("Never run these rules (same forms as `select`). `--ignore` adds to it.")
@@ -60,6 +60,14 @@ fn property(key: &str) -> Value {
                             command line.",
             "type": "array",
             "items": {"type": "string"},
+        }),
+        "regions" => json!({
+            "description": "AWS regions the templates are deployed to (default: us-east-1). \
+                            A resource type that one of them does not offer is reported by \
+                            unknown-resource-type. `--regions` replaces it.",
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[a-z]{2}(-[a-z]+)+-[0-9]+$"},
+            "uniqueItems": true
         }),
         "packs" => json!({
             "description": "Extra purpose-pack folders, relative to the configuration file's \

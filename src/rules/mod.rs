@@ -19,6 +19,7 @@ pub mod iam;
 pub mod project;
 pub mod purpose;
 pub mod reference;
+pub mod schema;
 pub mod template;
 pub mod yaml;
 
@@ -40,8 +41,13 @@ pub struct FileContext<'a> {
     /// The text is a code block of a Markdown page, not a file: documentation shows parts of
     /// templates, so what a whole template must have (a `Resources` section) is not asked.
     pub code_block: bool,
+    /// The regions whose resource types the schema rules check (`--regions`, `regions:`);
+    /// empty means [`crate::schema::DEFAULT_REGION`].
+    pub regions: &'a [String],
     /// Built on first use by [`FileContext::policies`], shared by every IAM rule.
     policies: OnceLock<Vec<Policy<'a>>>,
+    /// Built on first use by [`FileContext::schema`], shared by every schema rule.
+    schema: OnceLock<Vec<crate::schema::Problem>>,
 }
 
 impl<'a> FileContext<'a> {
@@ -59,8 +65,46 @@ impl<'a> FileContext<'a> {
             embedded: None,
             rule_options: None,
             code_block: false,
+            regions: &[],
             policies: OnceLock::new(),
+            schema: OnceLock::new(),
         }
+    }
+
+    /// Check resource types against these regions (the first one's schemas are used).
+    pub fn with_regions(mut self, regions: &'a [String]) -> Self {
+        self.regions = regions;
+        self
+    }
+
+    /// Every problem the resource schemas show in the template (found once, on first use).
+    pub fn schema(&self) -> &[crate::schema::Problem] {
+        self.schema.get_or_init(|| match self.template {
+            Some(t) => {
+                let regions: Vec<&str> = if self.regions.is_empty() {
+                    vec![crate::schema::DEFAULT_REGION]
+                } else {
+                    self.regions.iter().map(String::as_str).collect()
+                };
+                crate::schema::check(t, &self.source.text, &regions)
+            }
+            None => Vec::new(),
+        })
+    }
+
+    /// The schema problems of `kind`, as diagnostics of the rule `meta`.
+    pub fn schema_diagnostics(
+        &self,
+        kind: crate::schema::Kind,
+        meta: &'static RuleMeta,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        out.extend(
+            self.schema()
+                .iter()
+                .filter(|p| p.kind == kind)
+                .map(|p| p.clone().into_diagnostic(meta)),
+        );
     }
 
     /// Also read policy documents given as JSON strings, parsing them into `store`.
@@ -172,7 +216,7 @@ macro_rules! declare_rule {
 }
 
 mod generated {
-    use super::{iam, project, purpose, template, yaml, Rule};
+    use super::{iam, project, purpose, schema, template, yaml, Rule};
     include!(concat!(env!("OUT_DIR"), "/rules/registry.rs"));
 }
 

@@ -271,6 +271,18 @@ impl<'a> Template<'a> {
     }
 }
 
+impl Template<'_> {
+    /// Whether the file holds syntax of a tool that rewrites it before CloudFormation sees it
+    /// (`rain` directives, Serverless Framework variables): such a file is a fragment.
+    pub fn has_preprocessor_syntax(&self) -> bool {
+        let mut found = false;
+        if let Some(root) = self.root {
+            root.walk(&mut |n| found |= is_preprocessor_syntax(n));
+        }
+        found
+    }
+}
+
 /// `intrinsic(n)` names the function the same way, but also parses the call's arguments (a
 /// `!Sub` string, …): too much for a test run on every node of every template.
 fn is_transform_call(n: &Node) -> bool {
