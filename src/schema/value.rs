@@ -73,7 +73,7 @@ pub enum Shape<'a> {
 /// What the value of `node` is.
 pub fn shape<'a>(node: &'a Node, template: &Template<'_>) -> Shape<'a> {
     if let Some(call) = intrinsic(node) {
-        return computed(call.function, &call.call, node, template);
+        return computed(call.function, &call.call, template);
     }
     if node.tag.is_some() && !node.tag_text().is_some_and(|t| t.starts_with("!!")) {
         return Shape::Unknown; // an unknown local tag: another rule reports it
@@ -104,12 +104,7 @@ pub fn shape<'a>(node: &'a Node, template: &Template<'_>) -> Shape<'a> {
     }
 }
 
-fn computed<'a>(
-    function: Function,
-    call: &Call<'a>,
-    node: &'a Node,
-    template: &Template<'_>,
-) -> Shape<'a> {
+fn computed<'a>(function: Function, call: &Call<'a>, template: &Template<'_>) -> Shape<'a> {
     let typed = |json: Json, written: String| Shape::Computed { json, written };
     let tag = function.short_tag();
     match call {
@@ -155,10 +150,7 @@ fn computed<'a>(
         }
         Call::Split { .. } | Call::GetAZs { .. } | Call::Cidr { .. } => typed(Json::Array, tag),
         Call::Length { .. } => typed(Json::Integer, tag),
-        _ => {
-            let _ = node;
-            Shape::Unknown
-        }
+        _ => Shape::Unknown,
     }
 }
 

@@ -84,6 +84,15 @@ pub struct Document {
 }
 
 impl Node {
+    /// Whether this is a YAML merge key: a plain, untagged `<<` (YAML 1.1 tools merge the
+    /// mapping it names; CloudFormation reads it as an ordinary key).
+    pub fn is_merge_key(&self) -> bool {
+        self.tag.is_none()
+            && self
+                .as_scalar()
+                .is_some_and(|s| s.style == ScalarStyle::Plain && s.value == "<<")
+    }
+
     pub fn as_scalar(&self) -> Option<&Scalar> {
         match &self.kind {
             NodeKind::Scalar(s) => Some(s),

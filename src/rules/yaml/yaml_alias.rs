@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
 use crate::source::Span;
-use crate::yaml::{Node, NodeKind, ScalarStyle};
+use crate::yaml::{Node, NodeKind};
 
 declare_rule! {
     /// ## What it does
@@ -75,7 +75,7 @@ impl Rule for YamlAlias {
             }
             match &node.kind {
                 NodeKind::Mapping(entries) => {
-                    for entry in entries.iter().filter(|e| is_merge_key(&e.key)) {
+                    for entry in entries.iter().filter(|e| e.key.is_merge_key()) {
                         let mut d = Diagnostic::new(
                             &YamlAlias::META,
                             entry.key.span,
@@ -117,13 +117,6 @@ impl Rule for YamlAlias {
             }
         });
     }
-}
-
-fn is_merge_key(key: &Node) -> bool {
-    key.tag.is_none()
-        && key
-            .as_scalar()
-            .is_some_and(|s| s.style == ScalarStyle::Plain && s.value == "<<")
 }
 
 /// `<<: *a` or `<<: [*a, *b]`.
