@@ -134,6 +134,8 @@ pub fn check_template(source: SourceFile, settings: &Settings) -> FileReport {
                 rule.check(&ctx, &mut found);
             }
         }
+        // A finding inside one branch of an `Fn::If` names the condition choosing it.
+        rules::iam::branches::name_conditions(&ctx, &mut found);
         if let Some(map) = &analysed.map {
             for d in &mut found {
                 remap(d, map);

@@ -6,7 +6,9 @@
 //! - [`string_template`]: a string-valued expression as literal and symbolic pieces.
 //! - [`Template::references`] (refs.rs): every use of a name, for the reference rules.
 //! - [`spans`]: from byte ranges of a scalar's value to source spans.
+//! - [`branches`]: where the branches of every `Fn::If` are, and the condition choosing each.
 
+pub mod branches;
 pub mod intrinsic;
 pub mod model;
 pub mod refs;
