@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod extract;
 pub mod managed;
 pub mod model;
+pub mod principal;
 pub mod scope;
 pub mod usage;
 
