@@ -1,38 +1,143 @@
+use std::collections::HashSet;
+
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::iam::{ActionRef, Catalog, Statement};
+use crate::rules::iam::support::name_some;
 use crate::rules::{FileContext, Rule};
+use crate::template::spans::whole_value_span;
 
 declare_rule! {
     /// ## What it does
-    /// TODO(new-rule): say what the rule reports, in one or two sentences.
+    /// Reports a service condition key that none of the statement's actions supports, by the
+    /// Service Authorization Reference (the keys each action and its resource types take), such
+    /// as `s3:prefix` on `s3:GetObject` or `iam:PassedToService` on `iam:CreateRole`. AWS global
+    /// keys (`aws:…`) apply to every action and are never reported; neither are the keys of
+    /// identity providers (`saml:aud`), statements with `NotAction`, or statements whose actions
+    /// are computed. A key its service does not define at all is `unknown-condition-key`'s.
     ///
     /// ## Why it matters
-    /// TODO(new-rule): say what goes wrong at deploy time or later when this is left in.
+    /// A request that an action does not annotate with the key has no value for it: the
+    /// condition is then false for every request (or, with a negated operator or `…IfExists`,
+    /// true for every request), so the statement grants nothing, or guards nothing, while it
+    /// reads as a precise restriction.
     ///
     /// ## Example
     /// ```yaml
-    /// TODO(new-rule): the smallest template excerpt that the rule reports
+    /// - Effect: Allow
+    ///   Action: s3:GetObject
+    ///   Resource: arn:aws:s3:::reports/*
+    ///   Condition:
+    ///     StringLike: {s3:prefix: "2026/*"}
     /// ```
     ///
     /// ## Fix
+    /// `s3:prefix` is a key of `s3:ListBucket`: restrict the object ARN instead, or move the
+    /// condition to the listing statement:
     /// ```yaml
-    /// TODO(new-rule): the same excerpt, corrected
+    /// - Effect: Allow
+    ///   Action: s3:GetObject
+    ///   Resource: arn:aws:s3:::reports/2026/*
     /// ```
     pub struct ConditionKeyNotApplicable {
         name: "condition-key-not-applicable",
         code: "I034",
         severity: Warning,
         family: Iam,
-        summary: "TODO(new-rule) one fragment saying what is reported",
+        summary: "A service condition key that none of the statement's actions supports",
     }
+}
+
+/// Every catalogue action the statement's `Action` names, or `None` when some item is not a
+/// known, literal action pattern (then nothing can be said about the keys).
+fn statement_actions(st: &Statement<'_>) -> Option<Vec<ActionRef<'static>>> {
+    if st.not_action.is_some() || st.action.is_none() {
+        return None;
+    }
+    let mut actions = Vec::new();
+    for item in st.actions() {
+        let pattern = item.valid()?;
+        if pattern.service_has_wildcard() || item.service().is_none() || item.actions().is_empty() {
+            return None;
+        }
+        actions.extend_from_slice(item.actions());
+    }
+    (!actions.is_empty()).then_some(actions)
 }
 
 impl Rule for ConditionKeyNotApplicable {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
-        // TODO(new-rule): report each offending node with
-        // `Diagnostic::new(&Self::META, span, message).with_help(...)`, pointing at the exact
-        // bytes at fault. `ctx.template` is the template model, `ctx.policies()` every IAM
-        // policy of the file.
-        let _ = (ctx, out);
+        let catalog = Catalog::active();
+        let mut seen = HashSet::new();
+        for policy in ctx.policies() {
+            for st in &policy.statements {
+                let Some(condition) = &st.condition else {
+                    continue;
+                };
+                let Some(actions) = statement_actions(st) else {
+                    continue;
+                };
+                for entry in condition.operators.iter().flat_map(|o| &o.entries) {
+                    let Some((prefix, _)) = entry.name.split_once(':') else {
+                        continue;
+                    };
+                    // Global keys apply to every request; keys of identity providers and
+                    // unknown services are not the catalogue's to judge.
+                    if prefix.eq_ignore_ascii_case("aws") {
+                        continue;
+                    }
+                    let Some(service) = catalog.service(prefix) else {
+                        continue;
+                    };
+                    if service.condition_key(entry.name).is_none() {
+                        continue;
+                    }
+                    let supported = actions
+                        .iter()
+                        .any(|a| a.condition_keys().any(|k| k.matches(entry.name)));
+                    if supported {
+                        continue;
+                    }
+                    let span = whole_value_span(entry.key, &ctx.source.text);
+                    if !seen.insert(span) {
+                        continue;
+                    }
+                    let mut takers: Vec<ActionRef<'static>> = service
+                        .actions()
+                        .filter(|a| a.condition_keys().any(|k| k.matches(entry.name)))
+                        .collect();
+                    super::support::by_familiarity(&mut takers);
+                    let help = match takers.len() {
+                        0 => format!(
+                            "no action of `{}` takes `{}` itself (it belongs to a resource type); \
+                             check the Service Authorization Reference",
+                            service.prefix, entry.name
+                        ),
+                        n => format!(
+                            "`{}` is a key of {}{}; remove the condition or move it to a \
+                             statement with those actions",
+                            entry.name,
+                            name_some(&takers, 3),
+                            if n > 3 {
+                                format!(" and {} other actions", n - 3)
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            span,
+                            format!(
+                                "no action of this statement supports the condition key `{}`",
+                                entry.name
+                            ),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
     }
 }
