@@ -15,7 +15,7 @@ pub mod usage;
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};
 pub use extract::{is_policy_document, EmbeddedDocuments};
-pub use managed::{managed_policy, managed_policy_names, ManagedPolicy};
+pub use managed::{managed_policy, managed_policy_names, AdminGrant, ManagedPolicy};
 pub use model::{
     ActionItem, ActionList, AttachTarget, Attachment, ConditionBlock, ConditionEntry,
     ConditionOperator, DocumentOrigin, Effect, Element, IdentityKind, Item, Owner, Policy,

@@ -12,12 +12,14 @@
 
 mod embedded;
 mod locate;
+mod permissions;
 mod read;
 
 pub use embedded::{
     is_string_host, json_problem, EmbeddedDocument, EmbeddedDocuments, JsonProblem,
 };
 pub use locate::{locate, Location};
+pub use permissions::{permissions, Permission, PermissionKind};
 pub use read::standalone;
 
 use super::model::{DocumentOrigin, Policy};

@@ -5,5 +5,6 @@ include!(concat!(env!("OUT_DIR"), "/rules/iam.rs"));
 
 pub mod branches;
 mod edits;
+mod public_permissions;
 
 pub mod support;

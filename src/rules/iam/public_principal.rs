@@ -14,6 +14,12 @@ declare_rule! {
     /// explicit choice), and policies whose `Deny` statement refuses every other source (the
     /// private API pattern).
     ///
+    /// Also reported: a permission resource whose principal is `"*"` with nothing narrowing it:
+    /// an `AWS::Lambda::Permission` without `SourceArn`, `SourceAccount` or `PrincipalOrgID`, an
+    /// `AWS::Lambda::LayerVersionPermission` without `OrganizationId`, `"*"` in an
+    /// `AWS::EC2::VPCEndpointServicePermissions`' `AllowedPrincipals`, and the older form of
+    /// `AWS::Events::EventBusPolicy` without a `Condition`.
+    ///
     /// ## Why it matters
     /// Anyone on the internet, in any AWS account or none, gets the statement's actions. That
     /// is right for a public website bucket and a data leak everywhere else.
@@ -166,5 +172,7 @@ impl Rule for PublicPrincipal {
                 }
             }
         }
+        // Permission resources (Lambda permissions, layer and endpoint service permissions).
+        super::public_permissions::report(ctx, &Self::META, out);
     }
 }
