@@ -213,11 +213,12 @@ impl Report<'_, '_> {
             if let Some(entries) = v.as_mapping() {
                 for e in entries {
                     let kind = e.key.as_str().unwrap_or("");
-                    self.strings(
-                        &format!("{name}.{kind}"),
-                        &e.value,
-                        "arn:aws:iam::111122223333:root",
-                    );
+                    let example = match kind {
+                        "Service" => "sns.amazonaws.com",
+                        "Federated" => "arn:aws:iam::111122223333:saml-provider/corp",
+                        _ => "arn:aws:iam::111122223333:root",
+                    };
+                    self.strings(&format!("{name}.{kind}"), &e.value, example);
                 }
             } else if let Some(text) = v.as_str() {
                 if text != "*" {

@@ -42,7 +42,7 @@ declare_rule! {
         code: "I036",
         severity: Warning,
         family: Iam,
-        summary: "`Action: \"*\"` in a resource or trust policy, or on specific resources",
+        summary: "A plain `*` action in a resource or trust policy, or on specific resources",
     }
 }
 
