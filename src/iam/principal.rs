@@ -241,7 +241,9 @@ pub fn check_service(value: &str) -> Option<PrincipalProblem> {
         );
     }
     let name = value.split('.').next().unwrap_or(value);
-    let help = if name.is_empty() || name.contains(SYMBOL) {
+    let help = if value.ends_with(".amazonaws.cn") && !name.contains(SYMBOL) {
+        format!("did you mean `{name}.amazonaws.com.cn`? (service principals in the China Regions)")
+    } else if name.is_empty() || name.contains(SYMBOL) {
         "a service principal is the service's name followed by `.amazonaws.com`, as in \
          `lambda.amazonaws.com`"
             .to_string()

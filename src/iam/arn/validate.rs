@@ -119,7 +119,8 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
     None
 }
 
-/// Services whose resources all belong to an account, so an ARN without one matches nothing.
+/// Services whose resources all belong to an account (and, but for IAM, to a region), so an ARN
+/// without one matches nothing.
 const ACCOUNT_OWNED: &[&str] = &[
     "iam",
     "sqs",
@@ -157,7 +158,10 @@ fn missing_fields(arn: &Arn, service: &str, fitting: &[&str]) -> Option<ArnProbl
     let field_of =
         |format: &str, index: usize| format.split(':').nth(index).unwrap_or("").to_string();
     let needs = |index: usize| fitting.iter().all(|f| !field_of(f, index).is_empty());
-    let region = arn.region.is_empty() && needs(3);
+    // Regional services whose every resource lives in a region: elsewhere an empty region may
+    // be documented (Bedrock's global inference routes to `arn:aws:bedrock:::foundation-model/…`).
+    let region =
+        arn.region.is_empty() && needs(3) && service != "iam" && ACCOUNT_OWNED.contains(&service);
     // Some resources belong to AWS rather than to an account and have none in their ARN (public
     // AMIs, AWS-owned SSM documents, Bedrock foundation models): only services whose every
     // resource is an account's own are judged on the account.

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::iam::{ActionRef, Catalog, Statement};
+use crate::iam::{ActionRef, Catalog, ConditionKey, Statement};
 use crate::rules::iam::support::name_some;
 use crate::rules::{FileContext, Rule};
 use crate::template::spans::whole_value_span;
@@ -65,6 +65,26 @@ fn statement_actions(st: &Statement<'_>) -> Option<Vec<ActionRef<'static>>> {
     (!actions.is_empty()).then_some(actions)
 }
 
+/// Whether a catalogue key covers a key as written. Besides `${TagKey}` templates, the
+/// Service Authorization Reference writes some tag keys as `…/tag-key` or `…/<key>`: their
+/// last segment stands for any text too.
+fn key_matches(key: &ConditionKey, written: &str) -> bool {
+    key.matches(written) || placeholder_matches(key.name, written)
+}
+
+fn placeholder_matches(catalogue: &str, written: &str) -> bool {
+    let Some(slash) = catalogue.rfind('/') else {
+        return false;
+    };
+    let last = &catalogue[slash + 1..];
+    let placeholder =
+        last.eq_ignore_ascii_case("tag-key") || (last.starts_with('<') && last.ends_with('>'));
+    placeholder
+        && written.len() > slash + 1
+        && written.is_char_boundary(slash + 1)
+        && written[..=slash].eq_ignore_ascii_case(&catalogue[..=slash])
+}
+
 impl Rule for ConditionKeyNotApplicable {
     fn check(&self, ctx: &FileContext<'_>, out: &mut Vec<Diagnostic>) {
         let catalog = Catalog::active();
@@ -94,7 +114,7 @@ impl Rule for ConditionKeyNotApplicable {
                     }
                     let supported = actions
                         .iter()
-                        .any(|a| a.condition_keys().any(|k| k.matches(entry.name)));
+                        .any(|a| a.condition_keys().any(|k| key_matches(k, entry.name)));
                     if supported {
                         continue;
                     }
@@ -104,7 +124,7 @@ impl Rule for ConditionKeyNotApplicable {
                     }
                     let mut takers: Vec<ActionRef<'static>> = service
                         .actions()
-                        .filter(|a| a.condition_keys().any(|k| k.matches(entry.name)))
+                        .filter(|a| a.condition_keys().any(|k| key_matches(k, entry.name)))
                         .collect();
                     super::support::by_familiarity(&mut takers);
                     let help = match takers.len() {
@@ -139,5 +159,27 @@ impl Rule for ConditionKeyNotApplicable {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholder_matches as key_matches;
+
+    #[test]
+    fn placeholder_tag_keys() {
+        assert!(key_matches(
+            "secretsmanager:ResourceTag/tag-key",
+            "secretsmanager:ResourceTag/App"
+        ));
+        assert!(key_matches(
+            "s3:ExistingObjectTag/<key>",
+            "s3:ExistingObjectTag/team"
+        ));
+        assert!(!key_matches(
+            "secretsmanager:ResourceTag/tag-key",
+            "secretsmanager:Name"
+        ));
+        assert!(!key_matches("s3:prefix", "s3:delimiter"));
     }
 }

@@ -74,6 +74,17 @@ impl Rule for WildcardAction {
                          federated principals)",
                         Severity::Error,
                     ),
+                    // Delegating a bucket's access control to its access points is AWS's
+                    // documented pattern: `*` for everyone, limited to the account's access
+                    // points.
+                    PolicyKind::Resource
+                        if st.condition.as_ref().is_some_and(|c| {
+                            c.has_key("s3:DataAccessPointAccount")
+                                || c.has_key("s3:DataAccessPointArn")
+                        }) =>
+                    {
+                        continue
+                    }
                     PolicyKind::Resource => (
                         format!(
                             "this {} policy statement allows every action on the resource, \
