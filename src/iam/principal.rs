@@ -17,12 +17,32 @@ pub fn spelled(value: &StringTemplate<'_>) -> Option<String> {
     let mut text = String::new();
     for part in &value.parts {
         match part {
-            StringPart::Literal { text: t, .. } => text.push_str(t),
+            // `${…}` in a literal is a preprocessor's variable (`${self:custom.account}`) or a
+            // policy variable: text this program cannot know either way.
+            StringPart::Literal { text: t, .. } => push_masking_variables(&mut text, t),
             _ => text.push(SYMBOL),
         }
     }
     let known = text.chars().any(|c| c != SYMBOL);
     (known && !text.contains("{{resolve:")).then_some(text)
+}
+
+fn push_masking_variables(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(close) => {
+                out.push(SYMBOL);
+                rest = &rest[start + close + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                return;
+            }
+        }
+    }
+    out.push_str(rest);
 }
 
 /// Why IAM rejects a principal value, and what to write instead when that is clear.
@@ -374,6 +394,20 @@ mod tests {
         assert!(aws("arn:aws:iam:::role/x").unwrap().contains("no account"));
         assert!(aws("arn:aws:s3:::bucket").unwrap().contains("not `s3`"));
         assert!(aws("alice").is_some());
+    }
+
+    #[test]
+    fn variables_in_literals_are_unknown() {
+        use crate::source::Span;
+        let value = StringTemplate {
+            parts: vec![StringPart::Literal {
+                text: "arn:aws:iam::${self:custom.account}:user/${self:custom.user}".to_string(),
+                span: Span::default(),
+            }],
+        };
+        let text = spelled(&value).unwrap();
+        assert_eq!(text, "arn:aws:iam::\u{1}:user/\u{1}");
+        assert_eq!(check_aws(&text), None);
     }
 
     #[test]
