@@ -170,10 +170,10 @@ fn aws_arn_problem(value: &str) -> Option<(String, String)> {
             "leave the region field empty: `arn:aws:iam::ACCOUNT:…`".into(),
         ));
     }
-    if !has_symbol(account)
-        && !is_account(account)
-        && !(*account == "cloudfront" && *service == "iam")
-    {
+    let account_ok = has_symbol(account)
+        || is_account(account)
+        || (*account == "cloudfront" && *service == "iam");
+    if !account_ok {
         let what = if account.is_empty() {
             "no account".to_string()
         } else {
