@@ -411,6 +411,8 @@ fn indexed_items(value: &Node) -> Vec<(usize, &Node)> {
     out
 }
 
-fn flat_items(value: &Node) -> Vec<&Node> {
+/// The values of a list-or-scalar element, with `Fn::If` branches expanded and `AWS::NoValue`
+/// dropped.
+pub(super) fn flat_items(value: &Node) -> Vec<&Node> {
     indexed_items(value).into_iter().map(|(_, n)| n).collect()
 }

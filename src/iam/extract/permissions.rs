@@ -4,6 +4,7 @@
 //! `AWS::Events::EventBusPolicy` (`Principal` and `Action` as properties). Each is read into one
 //! [`Permission`]: who it is for, and what limits who may use it.
 
+use super::locate::flat_items;
 use crate::iam::model::Owner;
 use crate::template::{alternatives, intrinsic, is_no_value, Template};
 use crate::yaml::Node;
@@ -106,7 +107,7 @@ pub fn permissions<'a>(template: &Template<'a>) -> Vec<Permission<'a>> {
             let Some(principal) = props.get(principal_key) else {
                 continue;
             };
-            let principals = values(principal);
+            let principals = flat_items(principal);
             if principals.is_empty() {
                 continue;
             }
@@ -121,25 +122,6 @@ pub fn permissions<'a>(template: &Template<'a>) -> Vec<Permission<'a>> {
                 limits,
                 conditional: resource.condition.is_some(),
             });
-        }
-    }
-    out
-}
-
-/// The values of a scalar-or-list property, every `Fn::If` branch included.
-fn values(value: &Node) -> Vec<&Node> {
-    let mut out = Vec::new();
-    for alt in alternatives(value) {
-        if is_no_value(alt) {
-            continue;
-        }
-        match alt.as_sequence() {
-            Some(items) if alt.tag.is_none() => {
-                for item in items {
-                    out.extend(alternatives(item).into_iter().filter(|n| !is_no_value(n)));
-                }
-            }
-            _ => out.push(alt),
         }
     }
     out

@@ -1,8 +1,7 @@
-use super::edits::replace_value;
+use super::edits::suggest_key;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
-use crate::suggest::closest;
 use crate::vocabulary::{POLICY_ELEMENTS as DOCUMENT, STATEMENT_ELEMENTS as STATEMENT};
 use crate::yaml::{Entry, Node};
 
@@ -56,25 +55,19 @@ impl InvalidPolicyElement {
             .map(|v| format!("`{v}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             &Self::META,
             super::edits::value_span(key, ctx.source),
             format!("`{name}` is not a valid {place} element"),
         );
-        match closest(name, valid.iter().copied()) {
-            Some(meant) => {
-                d = d.with_help(format!("did you mean `{meant}`?"));
-                if let Some(fix) = replace_value(
-                    key,
-                    ctx.source,
-                    meant,
-                    format!("rename `{name}` to `{meant}`"),
-                ) {
-                    d = d.with_fix(fix);
-                }
-            }
-            None => d = d.with_help(format!("a {place} may only contain {list}")),
-        }
+        let d = suggest_key(
+            d,
+            key,
+            ctx.source,
+            name,
+            valid,
+            format!("a {place} may only contain {list}"),
+        );
         out.push(d);
     }
 

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use super::edits::{replace_value, value_span};
+use super::edits::{suggest_key, value_span};
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::iam::principal::{
@@ -8,7 +8,6 @@ use crate::iam::principal::{
 };
 use crate::iam::PolicyKind;
 use crate::rules::{FileContext, Rule};
-use crate::suggest::closest;
 use crate::vocabulary::PRINCIPAL_TYPES;
 
 declare_rule! {
@@ -100,24 +99,17 @@ impl Rule for InvalidPrincipal {
 
 /// A principal type IAM does not have, with the closest one.
 fn unknown_type(ctx: &FileContext<'_>, key: &crate::yaml::Node, kind: &str) -> Diagnostic {
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         &InvalidPrincipal::META,
         value_span(key, ctx.source),
         format!("`{kind}` is not a principal type"),
     );
-    match closest(kind, PRINCIPAL_TYPES.iter().copied()) {
-        Some(meant) => {
-            d = d.with_help(format!("did you mean `{meant}`?"));
-            if let Some(fix) = replace_value(
-                key,
-                ctx.source,
-                meant,
-                format!("rename `{kind}` to `{meant}`"),
-            ) {
-                d = d.with_fix(fix);
-            }
-        }
-        None => d = d.with_help("a principal is `AWS`, `Service`, `Federated` or `CanonicalUser`"),
-    }
-    d
+    suggest_key(
+        d,
+        key,
+        ctx.source,
+        kind,
+        PRINCIPAL_TYPES,
+        "a principal is `AWS`, `Service`, `Federated` or `CanonicalUser`".to_string(),
+    )
 }
