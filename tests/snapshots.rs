@@ -91,8 +91,12 @@ fn cases() -> Vec<Case> {
     }
     for rule_dir in sorted_entries(&fixtures) {
         let rule = file_name(&rule_dir);
-        // `robustness` holds hostile inputs, replayed by tests/robustness.rs.
-        let not_a_rule = rule.starts_with("tutorial") || rule == "packs" || rule == "robustness";
+        // `robustness` holds hostile inputs, replayed by tests/robustness.rs; `peers` the other
+        // tools' checks, run by tests/peer_checks.rs.
+        let not_a_rule = rule.starts_with("tutorial")
+            || rule == "packs"
+            || rule == "robustness"
+            || rule == "peers";
         if not_a_rule || !rule_dir.is_dir() {
             continue;
         }

@@ -146,6 +146,8 @@ fn check_text(source: SourceFile, settings: &Settings, code_block: bool) -> File
                 rule.check(&ctx, &mut found);
             }
         }
+        // A finding inside one branch of an `Fn::If` names the condition choosing it.
+        rules::iam::branches::name_conditions(&ctx, &mut found);
         if let Some(map) = &analysed.map {
             for d in &mut found {
                 remap(d, map);

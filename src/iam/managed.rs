@@ -43,6 +43,32 @@ impl ManagedPolicy {
     pub fn arn(&self) -> String {
         format!("{ARN_PREFIX}{}{}", self.path, self.name)
     }
+
+    /// How the policy amounts to administrator access, if it does: it allows every action
+    /// (`*`), every IAM action (so it can grant itself the rest), or everything but what an
+    /// Allow statement's `NotAction` lists.
+    pub fn administrator_grant(&self) -> Option<AdminGrant> {
+        if self.actions().any(|a| a == "*" || a == "*:*") {
+            Some(AdminGrant::Everything)
+        } else if self.actions().any(|a| a.eq_ignore_ascii_case("iam:*")) {
+            Some(AdminGrant::AllOfIam)
+        } else if self.has_not_action {
+            Some(AdminGrant::AllButSome)
+        } else {
+            None
+        }
+    }
+}
+
+/// Why an AWS managed policy amounts to administrator access.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AdminGrant {
+    /// `*`: every action.
+    Everything,
+    /// `iam:*`: every IAM action, with which it can grant itself every other.
+    AllOfIam,
+    /// An Allow statement with `NotAction`: every action but the few it lists.
+    AllButSome,
 }
 
 /// Split `arn:<partition>:iam::aws:policy/<path>/<name>` into path (with slashes) and name.

@@ -4,16 +4,18 @@
 pub mod action;
 pub mod arn;
 pub mod catalog;
+pub mod escalation;
 pub mod extract;
 pub mod managed;
 pub mod model;
+pub mod principal;
 pub mod scope;
 pub mod usage;
 
 pub use action::{suggest_action, suggest_service, ActionPattern, PatternError};
 pub use catalog::{AccessLevel, ActionRef, Catalog, ConditionKey, Origin, ResourceType, Service};
 pub use extract::{is_policy_document, EmbeddedDocuments};
-pub use managed::{managed_policy, managed_policy_names, ManagedPolicy};
+pub use managed::{managed_policy, managed_policy_names, AdminGrant, ManagedPolicy};
 pub use model::{
     ActionItem, ActionList, AttachTarget, Attachment, ConditionBlock, ConditionEntry,
     ConditionOperator, DocumentOrigin, Effect, Element, IdentityKind, Item, Owner, Policy,

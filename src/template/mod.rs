@@ -8,7 +8,9 @@
 //! - [`spans`]: from byte ranges of a scalar's value to source spans.
 //! - [`external`]: values filled in outside the template (dynamic references, tool variables).
 //! - [`foreach`]: `Fn::ForEach` loops, what they generate and the references they build.
+//! - [`branches`]: where the branches of every `Fn::If` are, and the condition choosing each.
 
+pub mod branches;
 pub mod external;
 pub mod foreach;
 pub mod intrinsic;

@@ -61,8 +61,16 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
                 .zip(rt.format_tokens().iter().map(|t| &**t))
         })
         .collect();
-    if formats.is_empty() || formats.iter().any(|(_, f)| intersects(&arn.toks, f)) {
+    if formats.is_empty() {
         return None;
+    }
+    let fitting: Vec<&str> = formats
+        .iter()
+        .filter(|(_, f)| intersects(&arn.toks, f))
+        .map(|(text, _)| *text)
+        .collect();
+    if !fitting.is_empty() {
+        return missing_fields(arn, service.prefix, &fitting);
     }
     // A region or account the service does not take: dropping it makes the ARN fit. (Symbols
     // and wildcards may stand for the empty text, so only literal fields get here.)
@@ -91,7 +99,95 @@ pub fn validate(arn: &Arn, catalog: &Catalog) -> Option<ArnProblem> {
             });
         }
     }
+    // An empty region (or account) the service needs: filling it makes the ARN fit.
+    let empty: Vec<usize> = [(3, &arn.region), (4, &arn.account)]
+        .into_iter()
+        .filter(|(_, f)| f.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    if !empty.is_empty() {
+        let filled = fill_fields(arn, &empty);
+        let fitting: Vec<&str> = formats
+            .iter()
+            .filter(|(_, f)| intersects(&filled, f))
+            .map(|(text, _)| *text)
+            .collect();
+        if !fitting.is_empty() {
+            return missing_fields(arn, service.prefix, &fitting);
+        }
+    }
     None
+}
+
+/// Services whose resources all belong to an account (and, but for IAM, to a region), so an ARN
+/// without one matches nothing.
+const ACCOUNT_OWNED: &[&str] = &[
+    "iam",
+    "sqs",
+    "sns",
+    "dynamodb",
+    "lambda",
+    "logs",
+    "kms",
+    "secretsmanager",
+    "events",
+    "kinesis",
+    "firehose",
+    "ecr",
+    "states",
+    "codebuild",
+    "codecommit",
+    "elasticfilesystem",
+];
+
+/// The tokens with a one-field wildcard in each of the (empty) region (3) and account (4)
+/// fields.
+fn fill_fields(arn: &Arn, indexes: &[usize]) -> Vec<Tok> {
+    let mut out = arn.toks.clone();
+    // From the right, so earlier insertions do not move later positions.
+    for &i in indexes.iter().rev() {
+        let at = prefix_len(arn, i).min(out.len());
+        out.insert(at, Tok::SEGMENT);
+    }
+    out
+}
+
+/// A region or account left empty where every format the ARN fits has one: the ARN then
+/// matches no real resource (`arn:aws:iam:::role/x`, `arn:aws:sqs:::queue`).
+fn missing_fields(arn: &Arn, service: &str, fitting: &[&str]) -> Option<ArnProblem> {
+    let field_of =
+        |format: &str, index: usize| format.split(':').nth(index).unwrap_or("").to_string();
+    let needs = |index: usize| fitting.iter().all(|f| !field_of(f, index).is_empty());
+    // Regional services whose every resource lives in a region: elsewhere an empty region may
+    // be documented (Bedrock's global inference routes to `arn:aws:bedrock:::foundation-model/…`).
+    let region =
+        arn.region.is_empty() && needs(3) && service != "iam" && ACCOUNT_OWNED.contains(&service);
+    // Some resources belong to AWS rather than to an account and have none in their ARN (public
+    // AMIs, AWS-owned SSM documents, Bedrock foundation models): only services whose every
+    // resource is an account's own are judged on the account.
+    let account = arn.account.is_empty() && needs(4) && ACCOUNT_OWNED.contains(&service);
+    let what = match (region, account) {
+        (true, true) => "a region and an account",
+        (true, false) => "a region",
+        (false, true) => "an account",
+        (false, false) => return None,
+    };
+    let example = fitting[0]
+        .replace("${Partition}", "${AWS::Partition}")
+        .replace("${Region}", "${AWS::Region}")
+        .replace("${Account}", "${AWS::AccountId}");
+    let span = match (region, account) {
+        (true, false) => arn.region.span,
+        (false, true) => arn.account.span,
+        _ => arn.region.span.cover(arn.account.span),
+    };
+    Some(ArnProblem {
+        span,
+        message: format!("`{service}` ARNs of this kind need {what}, and this one has none"),
+        help: format!(
+            "write {what} (`${{AWS::Region}}`, `${{AWS::AccountId}}` in a `!Sub`), as in `{example}`"
+        ),
+    })
 }
 
 /// Number of tokens before field `index` (0 = `arn`) including its leading colon.
@@ -150,5 +246,18 @@ mod tests {
         );
         assert_eq!(check("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
         assert_eq!(check("arn:aws:sqs:*:*:q"), None);
+        assert_eq!(
+            check("arn:aws:iam:::role/x").as_deref(),
+            Some("`iam` ARNs of this kind need an account, and this one has none")
+        );
+        assert_eq!(
+            check("arn:aws:sqs:::orders").as_deref(),
+            Some("`sqs` ARNs of this kind need a region and an account, and this one has none")
+        );
+        assert_eq!(
+            check("arn:aws:cloudfront::111122223333:distribution/E1"),
+            None
+        );
+        assert_eq!(check("arn:aws:route53:::hostedzone/Z1"), None);
     }
 }

@@ -6,7 +6,7 @@
 use crate::source::Span;
 use crate::template::spans::whole_value_span;
 use crate::template::{intrinsic, string_template, Call, Function};
-use crate::yaml::{self, Document, Node, NodeKind, ParseOptions, Tag};
+use crate::yaml::{self, Document, Node, NodeKind, ParseOptions, ScalarStyle, Tag};
 use std::sync::OnceLock;
 
 /// A policy document parsed out of a string.
@@ -60,7 +60,7 @@ fn document_text(host: &Node) -> Option<(String, Option<&Node>, bool)> {
 }
 
 /// Whether `node` is a string (or string expression) rather than a document mapping.
-pub(super) fn is_string_host(node: &Node) -> bool {
+pub fn is_string_host(node: &Node) -> bool {
     match intrinsic(node) {
         None => node.as_scalar().is_some(),
         Some(i) => matches!(i.function, Function::Sub | Function::Join),
@@ -130,6 +130,207 @@ fn relocate(node: &mut Node, base: Option<usize>, fallback: Span, sub: bool, dep
     }
 }
 
+/// Why a policy written as a string is not a JSON object, and where: the byte at which a JSON
+/// reader gives up, mapped back into the file when the string is spelled as is in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonProblem {
+    pub span: Span,
+    pub message: String,
+}
+
+/// The problem of a policy document written as a string (`host` is a string or a `Fn::Sub`),
+/// if it is not a JSON object. `${…}` variables of a `Fn::Sub` stand for unknown text: inside a
+/// JSON string they are text, outside one a value. Documents built with `Fn::Join` are not
+/// judged (their pieces are not spelled out in one place).
+pub fn json_problem(host: &Node, source: &str) -> Option<JsonProblem> {
+    let (text, scalar, sub) = document_text(host)?;
+    let scalar = scalar?;
+    let prepared = if sub {
+        blank_sub_variables(&text)
+    } else {
+        text.clone()
+    };
+    let span = whole_value_span(scalar, source);
+    let exact = source.get(span.start..span.end) == Some(text.as_str());
+    let at = |offset: usize| -> Span {
+        let offset = offset.min(text.len());
+        // One character (or the end of the string) at `offset`.
+        let len = text[offset..].chars().next().map_or(0, char::len_utf8);
+        if exact {
+            return Span::new(span.start + offset, span.start + offset + len);
+        }
+        match literal_block_offset(scalar, source, &text, offset) {
+            Some(at) => Span::new(at, at + len),
+            None => span,
+        }
+    };
+    match serde_json::from_str::<serde_json::Value>(&prepared) {
+        Ok(serde_json::Value::Object(_)) => None,
+        // `!Sub "${PolicyJson}"`: the whole document comes from elsewhere.
+        Ok(_) if sub && text.contains("${") => None,
+        Ok(_) => Some(JsonProblem {
+            span,
+            message: "this string is not a policy document: a policy must be a JSON object \
+                      (`{\"Version\": …, \"Statement\": […]}`)"
+                .to_string(),
+        }),
+        Err(e) => {
+            let mut offset = offset_of(&prepared, e.line(), e.column());
+            // Text that ends too early: point at its last character.
+            let content_end = prepared.trim_end().len();
+            if offset >= content_end {
+                offset = prepared[..content_end]
+                    .char_indices()
+                    .next_back()
+                    .map_or(0, |(i, _)| i);
+            }
+            // The reader stops after a trailing comma; the comma is the mistake.
+            if e.to_string().starts_with("trailing comma") {
+                if let Some(comma) = prepared[..offset].rfind(',') {
+                    offset = comma;
+                }
+            }
+            let reason = e.to_string();
+            let reason = reason
+                .rsplit_once(" at line ")
+                .map_or(reason.as_str(), |(head, _)| head);
+            Some(JsonProblem {
+                span: at(offset),
+                message: format!("this policy document is not valid JSON: {}", plain(reason)),
+            })
+        }
+    }
+}
+
+/// Where byte `offset` of a literal block scalar's value (`|`) is in the source: the value's
+/// lines are the block's lines without their common indentation. `None` when the block does not
+/// read back exactly so (another style, tabs, chomping indicators with explicit indentation).
+fn literal_block_offset(scalar: &Node, source: &str, value: &str, offset: usize) -> Option<usize> {
+    if scalar.as_scalar()?.style != ScalarStyle::Literal {
+        return None;
+    }
+    let raw = source.get(scalar.span.start..scalar.span.end)?;
+    let body_start = raw.find('\n')? + 1;
+    let body = &raw[body_start..];
+    let indent = body
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())?;
+    let line_index = value[..offset].matches('\n').count();
+    let column = offset - value[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let mut line_start = body_start;
+    for (i, line) in body.split_inclusive('\n').enumerate() {
+        if i == line_index {
+            let content = line.get(indent..).unwrap_or("");
+            let expected = value.lines().nth(line_index).unwrap_or("");
+            if !content.trim_end_matches(['\n', '\r']).starts_with(expected) {
+                return None;
+            }
+            return Some(scalar.span.start + line_start + indent + column);
+        }
+        line_start += line.len();
+    }
+    None
+}
+
+/// The JSON reader's complaint in the words of someone fixing a policy by hand.
+fn plain(reason: &str) -> String {
+    const PLAIN: &[(&str, &str)] = &[
+        (
+            "EOF while parsing a list",
+            "the text ends before a `]` closes the list",
+        ),
+        (
+            "EOF while parsing an object",
+            "the text ends before a `}` closes the object",
+        ),
+        (
+            "EOF while parsing a string",
+            "a string is not closed by a `\"`",
+        ),
+        (
+            "EOF while parsing a value",
+            "the text ends where a value is expected",
+        ),
+        (
+            "trailing comma",
+            "a comma before the closing bracket (JSON allows none)",
+        ),
+        (
+            "key must be a string",
+            "keys must be strings in double quotes",
+        ),
+        (
+            "expected value",
+            "a value is expected here (strings need double quotes)",
+        ),
+        ("expected `,` or `}`", "a `,` or `}` is expected here"),
+        ("expected `,` or `]`", "a `,` or `]` is expected here"),
+        ("expected `:`", "a `:` is expected after the key"),
+        ("trailing characters", "text after the end of the document"),
+    ];
+    PLAIN
+        .iter()
+        .find(|(raw, _)| *raw == reason)
+        .map_or_else(|| reason.to_string(), |(_, plain)| plain.to_string())
+}
+
+/// `${Name}` of a `Fn::Sub` replaced by text of the same length that keeps the JSON's shape:
+/// `x`s inside a JSON string, a string token outside one. (`${!Literal}` stays: it is text.)
+fn blank_sub_variables(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut i, mut in_string, mut escaped) = (0, false, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'$' && bytes.get(i + 1) == Some(&b'{') && bytes.get(i + 2) != Some(&b'!') {
+            if let Some(close) = text[i..].find('}') {
+                let len = close + 1;
+                if in_string {
+                    out.extend(std::iter::repeat_n(b'x', len));
+                } else {
+                    out.push(b'"');
+                    out.extend(std::iter::repeat_n(b'x', len - 2));
+                    out.push(b'"');
+                }
+                i += len;
+                continue;
+            }
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        }
+        out.push(b);
+        i += 1;
+    }
+    // Only ASCII was replaced, by ASCII of the same length: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// The byte offset of a 1-based line and column (columns count bytes, as the JSON reader
+/// does; column 0 is the end of the previous line).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = (line_start + column.saturating_sub(1)).min(text.len());
+    // Back to a character boundary.
+    (0..=offset)
+        .rev()
+        .find(|&o| text.is_char_boundary(o))
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{at, with_policies};
@@ -170,5 +371,29 @@ mod tests {
             ));
             assert_eq!(at(text, arn.value.parts[1].span()), "${AWS::AccountId}");
         });
+    }
+
+    #[test]
+    fn json_problems_point_into_the_string() {
+        use super::json_problem;
+        use crate::yaml::{self, ParseOptions};
+        let text = "A: '{\"Statement\": [}'\nB: '{\"Statement\": []}'\nC: !Sub '{\"Resource\": ${List}, \"S\": \"${AWS::Region}\"}'\nD: Test\nE: !Sub '${Whole}'\nF: '{\"Statement\": ['\n";
+        let doc = yaml::parse(text, &ParseOptions::default()).unwrap();
+        let root = doc.root.as_ref().unwrap();
+        let problem = |k: &str| json_problem(root.get(k).unwrap(), text);
+        let a = problem("A").expect("A is broken");
+        assert_eq!(&text[a.span.start..a.span.end], "}");
+        assert!(
+            a.message
+                .starts_with("this policy document is not valid JSON"),
+            "{}",
+            a.message
+        );
+        assert_eq!(problem("B"), None);
+        assert_eq!(problem("C"), None);
+        assert!(problem("D").is_some());
+        assert_eq!(problem("E"), None);
+        let f = problem("F").expect("F is truncated");
+        assert!(f.message.contains("ends before"), "{}", f.message);
     }
 }

@@ -208,7 +208,7 @@ pub struct Location<'a> {
 pub fn locate<'a>(template: &Template<'a>) -> Vec<Location<'a>> {
     let mut out = Vec::new();
     for resource in &template.resources {
-        let (Some(resource_type), Some(props)) = (resource.type_, resource.properties) else {
+        let (Some(resource_type), Some(properties)) = (resource.type_, resource.properties) else {
             continue;
         };
         let owner = Owner {
@@ -216,61 +216,78 @@ pub fn locate<'a>(template: &Template<'a>) -> Vec<Location<'a>> {
             resource_type,
             node: resource.node,
         };
-        let base = Location {
-            owner,
-            path: String::new(),
-            kind: PolicyKind::Identity,
-            managed: resource_type == "AWS::IAM::ManagedPolicy",
-            host: props,
-            attached_to: attachments(template, resource_type, resource.logical_id, props),
-            name: props
-                .get("PolicyName")
-                .or_else(|| props.get("ManagedPolicyName")),
-            statement_only: false,
-        };
-        for s in SITES.iter().filter(|s| s.resource_type == resource_type) {
-            let mut node = Some(props);
-            for key in s.path {
-                node = node.and_then(|n| n.get(key));
+        // `Properties: !If [C, {...}, {...}]` chooses between whole property sets: each
+        // branch's policies are read, like those of a resource of their own.
+        for props in alternatives(properties) {
+            if props.as_mapping().is_some() && intrinsic(props).is_none() {
+                locate_in(template, owner, resource_type, props, &mut out);
             }
-            if let Some(host) = node {
-                let mut attached_to = base.attached_to.clone();
-                if s.kind != PolicyKind::Identity {
-                    attached_to.clear();
-                }
-                out.push(Location {
-                    path: format!("Properties.{}", s.path.join(".")),
-                    kind: s.kind,
-                    host,
-                    attached_to,
-                    ..base.clone()
-                });
-            }
-        }
-        match resource_type {
-            "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
-                inline_policies(&base, props, &mut out)
-            }
-            // One statement of the bus's resource policy (the older form, with `Action`,
-            // `Principal` and `Condition` as properties of their own, is not read).
-            "AWS::Events::EventBusPolicy" if props.get("Statement").is_some() => {
-                out.push(Location {
-                    path: "Properties.Statement".to_string(),
-                    kind: PolicyKind::Resource,
-                    host: props,
-                    attached_to: Vec::new(),
-                    name: None,
-                    statement_only: true,
-                    ..base.clone()
-                });
-            }
-            "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
-                sam_policies(&base, props, &mut out)
-            }
-            _ => {}
         }
     }
     out
+}
+
+/// The policy locations of one resource's properties.
+fn locate_in<'a>(
+    template: &Template<'a>,
+    owner: Owner<'a>,
+    resource_type: &'a str,
+    props: &'a Node,
+    out: &mut Vec<Location<'a>>,
+) {
+    let base = Location {
+        owner,
+        path: String::new(),
+        kind: PolicyKind::Identity,
+        managed: resource_type == "AWS::IAM::ManagedPolicy",
+        host: props,
+        attached_to: attachments(template, resource_type, owner.logical_id, props),
+        name: props
+            .get("PolicyName")
+            .or_else(|| props.get("ManagedPolicyName")),
+        statement_only: false,
+    };
+    for s in SITES.iter().filter(|s| s.resource_type == resource_type) {
+        let mut node = Some(props);
+        for key in s.path {
+            node = node.and_then(|n| n.get(key));
+        }
+        if let Some(host) = node {
+            let mut attached_to = base.attached_to.clone();
+            if s.kind != PolicyKind::Identity {
+                attached_to.clear();
+            }
+            out.push(Location {
+                path: format!("Properties.{}", s.path.join(".")),
+                kind: s.kind,
+                host,
+                attached_to,
+                ..base.clone()
+            });
+        }
+    }
+    match resource_type {
+        "AWS::IAM::Role" | "AWS::IAM::User" | "AWS::IAM::Group" => {
+            inline_policies(&base, props, out)
+        }
+        // One statement of the bus's resource policy (the older form, with `Action`,
+        // `Principal` and `Condition` as properties of their own, is not read).
+        "AWS::Events::EventBusPolicy" if props.get("Statement").is_some() => {
+            out.push(Location {
+                path: "Properties.Statement".to_string(),
+                kind: PolicyKind::Resource,
+                host: props,
+                attached_to: Vec::new(),
+                name: None,
+                statement_only: true,
+                ..base.clone()
+            });
+        }
+        "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
+            sam_policies(&base, props, out)
+        }
+        _ => {}
+    }
 }
 
 /// The identities an identity policy of this resource applies to.
@@ -394,6 +411,8 @@ fn indexed_items(value: &Node) -> Vec<(usize, &Node)> {
     out
 }
 
-fn flat_items(value: &Node) -> Vec<&Node> {
+/// The values of a list-or-scalar element, with `Fn::If` branches expanded and `AWS::NoValue`
+/// dropped.
+pub(super) fn flat_items(value: &Node) -> Vec<&Node> {
     indexed_items(value).into_iter().map(|(_, n)| n).collect()
 }

@@ -12,16 +12,19 @@
 
 mod embedded;
 mod locate;
+mod permissions;
 mod read;
 
-pub use embedded::{EmbeddedDocument, EmbeddedDocuments};
+pub use embedded::{
+    is_string_host, json_problem, EmbeddedDocument, EmbeddedDocuments, JsonProblem,
+};
 pub use locate::{locate, Location};
+pub use permissions::{permissions, Permission, PermissionKind};
 pub use read::standalone;
 
 use super::model::{DocumentOrigin, Policy};
 use crate::template::{alternatives, intrinsic, is_no_value, Template};
 use crate::yaml::{Document, Node};
-use embedded::is_string_host;
 use read::read_policy;
 
 /// Whether a file's root is an IAM policy document rather than a template: a mapping with

@@ -39,3 +39,27 @@ pub(crate) fn literal(node: &Node) -> Option<&str> {
     }
     node.as_str()
 }
+
+/// `d` with a "did you mean" for the misspelt key `key` (whose text is `name`) among `valid`,
+/// and the fix renaming it; `otherwise` is the help when nothing is close.
+pub(crate) fn suggest_key(
+    mut d: crate::diagnostic::Diagnostic,
+    key: &Node,
+    source: &SourceFile,
+    name: &str,
+    valid: &[&str],
+    otherwise: String,
+) -> crate::diagnostic::Diagnostic {
+    match crate::suggest::closest(name, valid.iter().copied()) {
+        Some(meant) => {
+            d = d.with_help(format!("did you mean `{meant}`?"));
+            if let Some(fix) =
+                replace_value(key, source, meant, format!("rename `{name}` to `{meant}`"))
+            {
+                d = d.with_fix(fix);
+            }
+            d
+        }
+        None => d.with_help(otherwise),
+    }
+}

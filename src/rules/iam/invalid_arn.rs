@@ -8,8 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a `Resource`/`NotResource` item that is not a valid ARN: text without the
     /// `arn:<partition>:` prefix (`s3:::bucket`), fewer than six `:`-separated fields, an unknown
-    /// partition, an account that is not 12 digits, or a region or account where the service's
-    /// ARNs have none (S3 bucket and object ARNs, IAM ARNs).
+    /// partition, an account that is not 12 digits, a region or account where the service's
+    /// ARNs have none (S3 bucket and object ARNs, IAM ARNs), or an empty region or account
+    /// where the resource type needs one (`arn:aws:iam:::role/x`, `arn:aws:sqs:::orders`).
     ///
     /// Parts written with `!Sub`, `!Ref`, `!GetAtt` or `!Join` are taken as what they stand
     /// for; only what the template spells out is checked.

@@ -1,20 +1,16 @@
-use super::edits::replace_value;
+use super::edits::suggest_key;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{FileContext, Rule};
-use crate::suggest::closest;
-use crate::vocabulary::{
-    POLICY_ELEMENTS as DOCUMENT, PRINCIPAL_TYPES as PRINCIPAL, STATEMENT_ELEMENTS as STATEMENT,
-};
+use crate::vocabulary::{POLICY_ELEMENTS as DOCUMENT, STATEMENT_ELEMENTS as STATEMENT};
 use crate::yaml::{Entry, Node};
 
 declare_rule! {
     /// ## What it does
     /// Reports a key that is not part of the policy language: at the top of a policy
     /// document (`Version`, `Id`, `Statement`), in a statement (`Sid`, `Effect`, `Principal`,
-    /// `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`), or as
-    /// a principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`). Element names are
-    /// case-sensitive.
+    /// `NotPrincipal`, `Action`, `NotAction`, `Resource`, `NotResource`, `Condition`). Element
+    /// names are case-sensitive. (An unknown principal type is `invalid-principal`'s.)
     ///
     /// ## Why it matters
     /// IAM rejects the document, or (for a misspelt optional element) the author's intent is
@@ -59,25 +55,19 @@ impl InvalidPolicyElement {
             .map(|v| format!("`{v}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             &Self::META,
             super::edits::value_span(key, ctx.source),
             format!("`{name}` is not a valid {place} element"),
         );
-        match closest(name, valid.iter().copied()) {
-            Some(meant) => {
-                d = d.with_help(format!("did you mean `{meant}`?"));
-                if let Some(fix) = replace_value(
-                    key,
-                    ctx.source,
-                    meant,
-                    format!("rename `{name}` to `{meant}`"),
-                ) {
-                    d = d.with_fix(fix);
-                }
-            }
-            None => d = d.with_help(format!("a {place} may only contain {list}")),
-        }
+        let d = suggest_key(
+            d,
+            key,
+            ctx.source,
+            name,
+            valid,
+            format!("a {place} may only contain {list}"),
+        );
         out.push(d);
     }
 
@@ -105,11 +95,7 @@ impl Rule for InvalidPolicyElement {
                     continue;
                 }
                 Self::check_entries(ctx, st.entries, STATEMENT, "statement", out);
-                for block in [&st.principal, &st.not_principal].into_iter().flatten() {
-                    for entry in &block.entries {
-                        Self::check_key(ctx, entry.key, PRINCIPAL, "principal type", out);
-                    }
-                }
+                // A principal type (`AWS`, `Service` …) is `invalid-principal`'s.
             }
         }
     }

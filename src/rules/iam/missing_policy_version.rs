@@ -89,24 +89,41 @@ impl Rule for MissingPolicyVersion {
 /// The first IAM policy variable (`${aws:username}`, `${s3:prefix}`) in the document's text. A
 /// `!Sub` writes one as `${!aws:username}`; `${AWS::Region}` (two colons) is a `!Sub` variable.
 fn first_policy_variable(node: &Node) -> Option<String> {
-    let mut found = None;
+    policy_variables(node, 1).into_iter().next()
+}
+
+/// The distinct IAM policy variables of the document, in order, at most `limit`.
+pub(super) fn policy_variables(node: &Node, limit: usize) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
     node.walk(&mut |n| {
-        if found.is_some() {
+        if found.len() >= limit {
             return;
         }
         if let NodeKind::Scalar(_) = n.kind {
-            found = n.as_str().and_then(policy_variable_in);
+            for v in n.as_str().map(policy_variables_in).unwrap_or_default() {
+                if found.len() < limit && !found.contains(&v) {
+                    found.push(v);
+                }
+            }
         }
     });
     found
 }
 
+#[cfg(test)]
 fn policy_variable_in(text: &str) -> Option<String> {
+    policy_variables_in(text).into_iter().next()
+}
+
+fn policy_variables_in(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
     let mut rest = text;
     while let Some(at) = rest.find("${") {
         let after = &rest[at + 2..];
         let name = after.strip_prefix('!').unwrap_or(after);
-        let end = name.find('}')?;
+        let Some(end) = name.find('}') else {
+            break;
+        };
         let inner = &name[..end];
         if let Some((prefix, key)) = inner.split_once(':') {
             let is_service = !prefix.is_empty()
@@ -114,12 +131,12 @@ fn policy_variable_in(text: &str) -> Option<String> {
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-');
             if is_service && !key.is_empty() && !key.starts_with(':') {
-                return Some(format!("${{{inner}}}"));
+                out.push(format!("${{{inner}}}"));
             }
         }
-        rest = &after[end..];
+        rest = &after[end.min(after.len())..];
     }
-    None
+    out
 }
 
 #[cfg(test)]

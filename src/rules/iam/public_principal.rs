@@ -18,6 +18,12 @@ declare_rule! {
     /// written as a plain string other than `"*"` (an account or role ARN) names one principal
     /// and is not public.
     ///
+    /// Also reported: a permission resource whose principal is `"*"` with nothing narrowing it:
+    /// an `AWS::Lambda::Permission` without `SourceArn`, `SourceAccount` or `PrincipalOrgID`, an
+    /// `AWS::Lambda::LayerVersionPermission` without `OrganizationId`, `"*"` in an
+    /// `AWS::EC2::VPCEndpointServicePermissions`' `AllowedPrincipals`, and the older form of
+    /// `AWS::Events::EventBusPolicy` without a `Condition`.
+    ///
     /// ## Why it matters
     /// Anyone on the internet, in any AWS account or none, gets the statement's actions. That
     /// is right for a public website bucket and a data leak everywhere else.
@@ -173,5 +179,7 @@ impl Rule for PublicPrincipal {
                 }
             }
         }
+        // Permission resources (Lambda permissions, layer and endpoint service permissions).
+        super::public_permissions::report(ctx, &Self::META, out);
     }
 }

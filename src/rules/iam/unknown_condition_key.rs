@@ -16,6 +16,8 @@ declare_rule! {
     /// service does not define (for its actions or its resource types). Tag keys written into
     /// the key (`aws:ResourceTag/Owner`) are understood.
     ///
+    /// A key without a prefix (`SourceArn` for `aws:SourceArn`) is reported too.
+    ///
     /// Keys of services the statement's actions do not name, and of services or identity
     /// providers the catalogue does not know (`saml:aud`, `token.actions.githubusercontent.com:sub`),
     /// are left alone.
@@ -62,6 +64,21 @@ impl Rule for UnknownConditionKey {
                     .collect();
                 for operator in &condition.operators {
                     for entry in &operator.entries {
+                        if !entry.name.contains(':') {
+                            out.push(
+                                Diagnostic::new(
+                                    &Self::META,
+                                    whole_value_span(entry.key, &ctx.source.text),
+                                    format!(
+                                        "`{}` has no prefix; a condition key is `aws:Name` or \
+                                         `service:Name`",
+                                        entry.name
+                                    ),
+                                )
+                                .with_help(unprefixed_help(catalog, &services, entry.name)),
+                            );
+                            continue;
+                        }
                         let Some(help) = unknown(catalog, &services, entry.name) else {
                             continue;
                         };
@@ -78,6 +95,40 @@ impl Rule for UnknownConditionKey {
             }
         }
     }
+}
+
+/// The prefixed key a key written without its prefix most likely is: a global key, or a key
+/// of one of the statement's services.
+fn unprefixed_help(catalog: &Catalog, services: &[&Service], key: &str) -> String {
+    let with_prefix = |prefix: &str| format!("{prefix}:{key}");
+    let global = with_prefix("aws");
+    if catalog
+        .global_condition_keys()
+        .iter()
+        .any(|k| k.matches(&global))
+    {
+        return format!(
+            "did you mean `{}`?",
+            canonical(catalog.global_condition_keys(), &global)
+        );
+    }
+    for service in services {
+        let candidate = with_prefix(service.prefix);
+        if service.condition_key(&candidate).is_some() {
+            return format!(
+                "did you mean `{}`?",
+                canonical(service.condition_keys(), &candidate)
+            );
+        }
+    }
+    "write the key with its prefix, e.g. `aws:SourceArn` or `s3:prefix`".to_string()
+}
+
+/// The spelling the catalogue gives a key (`aws:SourceArn` for `aws:sourcearn`).
+fn canonical(keys: &[ConditionKey], key: &str) -> String {
+    keys.iter()
+        .find(|k| k.name.eq_ignore_ascii_case(key))
+        .map_or_else(|| key.to_string(), |k| k.name.to_string())
 }
 
 /// `aws:` keys AWS documents outside the global key list: `aws:SourceOwner` in SNS and SES
