@@ -207,7 +207,9 @@ fn snippet_groups(file: &SourceFile, labels: &[LabeledSpan]) -> Vec<Vec<usize>> 
     let mut group_last_line = 0;
     for (i, l) in labels.iter().enumerate() {
         let first = file.lines.line_of(l.offset());
-        let last = file.lines.line_of((l.offset() + l.len()).saturating_sub(1).max(l.offset()));
+        let last = file
+            .lines
+            .line_of((l.offset() + l.len()).saturating_sub(1).max(l.offset()));
         match groups.last_mut() {
             Some(group) if group_last_line + 1 >= first.saturating_sub(1) => {
                 group.push(i);
@@ -431,10 +433,16 @@ T002 utf8-col
     fn the_primary_span_is_shown_first_even_when_a_label_comes_before_it() {
         let text: String = (1..=30).map(|i| format!("k{i}: v\n")).collect();
         let at = |needle: &str| text.find(needle).unwrap();
-        let d = diag("x", "X1", Severity::Error, Span::new(at("k25"), at("k25") + 3), "m")
-            .with_label(Span::new(at("k3:"), at("k3:") + 2), "earlier")
-            .with_label(Span::new(at("k27"), at("k27") + 3), "later, same snippet")
-            .with_help("h");
+        let d = diag(
+            "x",
+            "X1",
+            Severity::Error,
+            Span::new(at("k25"), at("k25") + 3),
+            "m",
+        )
+        .with_label(Span::new(at("k3:"), at("k3:") + 2), "earlier")
+        .with_label(Span::new(at("k27"), at("k27") + 3), "later, same snippet")
+        .with_help("h");
         for color in [false, true] {
             let opts = RenderOptions {
                 color,
@@ -447,13 +455,22 @@ T002 utf8-col
             assert!(out.find("later, same snippet").unwrap() < earlier, "{out}");
             // The earlier snippet comes before the help, whole.
             let help = out.find("help:").unwrap();
-            assert!(earlier < help && out.find("earlier").unwrap() < help, "{out}");
+            assert!(
+                earlier < help && out.find("earlier").unwrap() < help,
+                "{out}"
+            );
             assert_eq!(out.matches("╭─").count(), 2, "{out}");
             assert_eq!(out.matches("╰────").count(), 2, "{out}");
         }
         // With the label next to the primary span, one snippet, as before.
-        let near = diag("x", "X1", Severity::Error, Span::new(at("k5:"), at("k5:") + 2), "m")
-            .with_label(Span::new(at("k3:"), at("k3:") + 2), "near");
+        let near = diag(
+            "x",
+            "X1",
+            Severity::Error,
+            Span::new(at("k5:"), at("k5:") + 2),
+            "m",
+        )
+        .with_label(Span::new(at("k3:"), at("k3:") + 2), "near");
         let out = render_to_string(&one_report(&text, near), &RenderOptions::default());
         assert_eq!(out.matches("╭─").count(), 1, "{out}");
         assert!(out.contains("t.yaml:5:1"), "{out}");
@@ -481,7 +498,10 @@ T002 utf8-col
         for hidden in 6..=9 {
             assert!(!out.contains(&format!("k{hidden}:")), "{hidden}\n{out}");
         }
-        assert!(out.contains("… 6 more lines (5–10), also tab-indented"), "{out}");
+        assert!(
+            out.contains("… 6 more lines (5–10), also tab-indented"),
+            "{out}"
+        );
         assert_eq!(out.matches("tab-indented").count(), 2, "{out}");
         // A run of 8 lines is shown whole.
         d.labels.truncate(7);
