@@ -23,7 +23,9 @@ fn readme_snippet(name: &str) -> String {
     let rest = &readme[readme.find(&marker).expect("the snippet") + marker.len()..];
     let block = &rest[..rest.find("<!-- /snippet -->").expect("its end")];
     let body = block.trim().split_once('\n').expect("a fence").1;
-    body.strip_suffix("```").expect("a closing fence").to_string()
+    body.strip_suffix("```")
+        .expect("a closing fence")
+        .to_string()
 }
 
 /// A place: 0-based line and column (the template is ASCII, so Neovim's byte columns and the
@@ -49,8 +51,9 @@ fn neovim_shows_the_findings_of_the_command_line() {
     let binary = Path::new(env!("CARGO_BIN_EXE_cfn-policy-lint"));
     // The snippet starts `cfn-policy-lint` from PATH: the one just built comes first.
     let path = std::env::join_paths(
-        std::iter::once(binary.parent().unwrap().to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+        std::iter::once(binary.parent().unwrap().to_path_buf()).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )),
     )
     .unwrap();
     let status = Command::new("nvim")

@@ -243,3 +243,58 @@ fn no_rule_is_left_half_written() {
         left.join("\n")
     );
 }
+
+#[test]
+fn docs_migrating_from_cfn_lint_is_generated_from_the_mapping() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrating-from-cfn-lint.md");
+    let expected = cfn_policy_lint::rules::cfnlint::markdown();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).expect("docs/ is writable");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "docs/migrating-from-cfn-lint.md is stale: regenerate it with \
+         `UPDATE_DOCS=1 cargo test --test registry` and review the diff"
+    );
+}
+
+/// Every rule the cfn-lint mapping names is registered, or one of the rules other work is
+/// adding (`STILL_TO_COME`): a name that is neither is a typo that would silently carry a
+/// suppression over to nothing. The rules still to come are listed, not failed on, so the
+/// mapping can name them before they land.
+#[test]
+fn the_cfn_lint_mapping_names_real_rules_or_rules_still_to_come() {
+    use cfn_policy_lint::rules::cfnlint::{CHECKS, STILL_TO_COME};
+    let registered: Vec<&str> = registry().iter().map(|r| r.meta().name).collect();
+    let mut ids = std::collections::BTreeSet::new();
+    let mut still_to_come = std::collections::BTreeSet::new();
+    for check in CHECKS {
+        assert!(ids.insert(check.id), "{} is listed twice", check.id);
+        let bytes = check.id.as_bytes();
+        assert!(
+            bytes.len() == 5
+                && matches!(bytes[0], b'E' | b'W' | b'I')
+                && bytes[1..].iter().all(u8::is_ascii_digit),
+            "{} is not a cfn-lint ID",
+            check.id
+        );
+        assert!(
+            !check.ours.is_empty() || !check.note.is_empty(),
+            "{}: say why nothing corresponds to it",
+            check.id
+        );
+        for name in check.ours {
+            if !registered.contains(name) {
+                assert!(
+                    STILL_TO_COME.contains(name),
+                    "{} maps to `{name}`, which is no rule and not one still to come",
+                    check.id
+                );
+                still_to_come.insert(*name);
+            }
+        }
+    }
+    // Shown with --nocapture: what the mapping waits for.
+    eprintln!("cfn-lint checks mapped to rules still to come: {still_to_come:?}");
+}
