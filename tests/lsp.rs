@@ -36,6 +36,15 @@ fn workspace(file: &str) -> (tempfile::TempDir, String) {
     (dir, uri)
 }
 
+/// A server started in a temporary folder, initialized, with `text` open as `file` there.
+fn session(file: &str, text: &str) -> (tempfile::TempDir, String, Client) {
+    let (dir, uri) = workspace(file);
+    let mut client = Client::start(BINARY, dir.path());
+    client.initialize();
+    client.open(&uri, "yaml", 1, text);
+    (dir, uri, client)
+}
+
 #[test]
 fn language_server_exchange() {
     let tabbed = fixture("fixtures/tutorial/policy.yaml");
@@ -154,10 +163,7 @@ fn language_server_exchange() {
 #[test]
 fn hover_explains_actions_patterns_and_findings() {
     let text = fixture("fixtures/tutorial/policy-corrected.yaml");
-    let (dir, uri) = workspace("policy.yaml");
-    let mut client = Client::start(BINARY, dir.path());
-    client.initialize();
-    client.open(&uri, "yaml", 1, &text);
+    let (_dir, uri, mut client) = session("policy.yaml", &text);
     client.diagnostics(&uri, 1);
     let mut hover = |offset: usize| {
         let r = client.request(
@@ -204,7 +210,6 @@ fn hover_explains_actions_patterns_and_findings() {
 
 #[test]
 fn completion_offers_actions_operators_keys_and_names() {
-    let (dir, uri) = workspace("template.yaml");
     let text = "\
 Parameters:
   BucketName: {Type: String}
@@ -233,9 +238,7 @@ Resources:
                 Condition:
                   StringEq
 ";
-    let mut client = Client::start(BINARY, dir.path());
-    client.initialize();
-    client.open(&uri, "yaml", 1, text);
+    let (_dir, uri, mut client) = session("template.yaml", text);
     let mut complete = |after: &str| {
         let offset = text.find(after).unwrap() + after.len();
         let r = client.request(
@@ -275,7 +278,6 @@ Resources:
 
 #[test]
 fn definition_and_references_follow_template_names() {
-    let (dir, uri) = workspace("template.yaml");
     let text = "\
 Parameters:
   Stage: {Type: String}
@@ -291,9 +293,7 @@ Outputs:
   Arn:
     Value: !GetAtt Bucket.Arn
 ";
-    let mut client = Client::start(BINARY, dir.path());
-    client.initialize();
-    client.open(&uri, "yaml", 1, text);
+    let (_dir, uri, mut client) = session("template.yaml", text);
     let at = |needle: &str, plus: usize| position(text, text.find(needle).unwrap() + plus);
     let r = client.request(
         "textDocument/definition",

@@ -334,19 +334,10 @@ fn schema_items(path: &[Step<'_>], word: &str, replace: Span) -> Vec<Item> {
     }
     let provider = schema::provider();
     let last = path[path.len() - 1];
-    match path[3].key {
-        Some("Type") if path.len() == 4 && !last.on_key => provider
-            .resource_types()
-            .into_iter()
-            .filter(|(name, _)| starts_with_ignore_case(name, word))
-            .map(|(label, detail)| Item {
-                label,
-                insert: None,
-                detail: Some(detail),
-                kind: Kind::ResourceType,
-                replace,
-            })
-            .collect(),
+    let described = match path[3].key {
+        Some("Type") if path.len() == 4 && !last.on_key => {
+            (provider.resource_types(), Kind::ResourceType)
+        }
         Some("Properties") if path.len() > 4 && last.on_key => {
             let Some(type_name) = path[2].node.get("Type").and_then(Node::as_str) else {
                 return Vec::new();
@@ -355,21 +346,22 @@ fn schema_items(path: &[Step<'_>], word: &str, replace: Span) -> Vec<Item> {
                 .iter()
                 .filter_map(|s| s.key)
                 .collect();
-            provider
-                .property_names(type_name, &parents)
-                .into_iter()
-                .filter(|(name, _)| starts_with_ignore_case(name, word))
-                .map(|(label, detail)| Item {
-                    label,
-                    insert: None,
-                    detail: Some(detail),
-                    kind: Kind::Property,
-                    replace,
-                })
-                .collect()
+            (provider.property_names(type_name, &parents), Kind::Property)
         }
-        _ => Vec::new(),
-    }
+        _ => return Vec::new(),
+    };
+    let (names, kind) = described;
+    names
+        .into_iter()
+        .filter(|(name, _)| starts_with_ignore_case(name, word))
+        .map(|(label, detail)| Item {
+            label,
+            insert: None,
+            detail: Some(detail),
+            kind,
+            replace,
+        })
+        .collect()
 }
 
 #[cfg(test)]

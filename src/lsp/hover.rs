@@ -144,12 +144,7 @@ fn action_item(item: &ActionItem<'_>) -> Option<String> {
     levels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let levels: Vec<String> = levels.iter().map(|(l, n)| format!("{n} {l}")).collect();
     let _ = write!(out, ": {}.\n\n", levels.join(", "));
-    for a in actions.iter().take(SAMPLE) {
-        let _ = writeln!(out, "- `{}` ({})", a.full_name(), a.access_level());
-    }
-    if actions.len() > SAMPLE {
-        let _ = writeln!(out, "- … and {} more", actions.len() - SAMPLE);
-    }
+    list_actions(&mut out, actions);
     Some(out)
 }
 
@@ -209,6 +204,16 @@ fn action(a: &ActionRef<'_>) -> String {
         reference_url(service.name)
     );
     out
+}
+
+/// The first actions as a Markdown list with their access level, and how many more there are.
+fn list_actions(out: &mut String, actions: &[ActionRef<'_>]) {
+    for a in actions.iter().take(SAMPLE) {
+        let _ = writeln!(out, "- `{}` ({})", a.full_name(), a.access_level());
+    }
+    if actions.len() > SAMPLE {
+        let _ = writeln!(out, "- … and {} more", actions.len() - SAMPLE);
+    }
 }
 
 /// `a`, `b`, … and N more.
@@ -287,12 +292,7 @@ fn condition_key(name: &str) -> Option<String> {
             supporting.len(),
             if supporting.len() == 1 { "" } else { "s" }
         );
-        for a in supporting.iter().take(SAMPLE) {
-            let _ = writeln!(out, "- `{}` ({})", a.full_name(), a.access_level());
-        }
-        if supporting.len() > SAMPLE {
-            let _ = writeln!(out, "- … and {} more", supporting.len() - SAMPLE);
-        }
+        list_actions(&mut out, &supporting);
     }
     let _ = write!(
         out,
