@@ -135,19 +135,24 @@ fn every_purpose_pack_has_pass_and_fail_fixtures_and_no_stray_folder() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
-fn docs_rules_md_is_generated_from_the_registry() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
-    let expected = cfn_policy_lint::rules::reference::markdown();
+/// The committed page at `path` is `expected`; `UPDATE_DOCS=1` rewrites it first.
+fn generated_page(path: &str, expected: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &expected).expect("docs/rules.md is writable");
+        std::fs::write(&file, expected).expect("docs/ is writable");
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/rules.md is stale: regenerate it with `UPDATE_DOCS=1 cargo test --test registry` \
-         and review the diff"
+        "{path} is stale: regenerate it with `UPDATE_DOCS=1 cargo test --test registry` and \
+         review the diff"
     );
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_registry() {
+    let expected = cfn_policy_lint::rules::reference::markdown();
+    generated_page("docs/rules.md", &expected);
     for rule in registry() {
         let m = rule.meta();
         assert!(
@@ -246,16 +251,9 @@ fn no_rule_is_left_half_written() {
 
 #[test]
 fn docs_migrating_from_cfn_lint_is_generated_from_the_mapping() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/migrating-from-cfn-lint.md");
-    let expected = cfn_policy_lint::rules::cfnlint::markdown();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &expected).expect("docs/ is writable");
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == expected,
-        "docs/migrating-from-cfn-lint.md is stale: regenerate it with \
-         `UPDATE_DOCS=1 cargo test --test registry` and review the diff"
+    generated_page(
+        "docs/migrating-from-cfn-lint.md",
+        &cfn_policy_lint::rules::cfnlint::markdown(),
     );
 }
 

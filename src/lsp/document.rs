@@ -26,6 +26,7 @@ pub struct Document {
     report: Option<(u64, FileReport)>,
     /// Built on first use: a change that a later one replaces costs no line index and no parse.
     source: OnceCell<SourceFile>,
+    kind: OnceCell<Option<FileKind>>,
     parsed: OnceCell<Option<Parsed>>,
 }
 
@@ -45,6 +46,7 @@ impl Document {
             stale: true,
             report: None,
             source: OnceCell::new(),
+            kind: OnceCell::new(),
             parsed: OnceCell::new(),
         }
     }
@@ -63,6 +65,7 @@ impl Document {
         self.generation += 1;
         self.stale = true;
         self.source = OnceCell::new();
+        self.kind = OnceCell::new();
         self.parsed = OnceCell::new();
     }
 
@@ -79,7 +82,9 @@ impl Document {
 
     /// How the document is checked, or `None` when it is not ours.
     pub fn kind(&self) -> Option<FileKind> {
-        kind_of(self.path.clone(), &self.language_id, &self.text)
+        *self
+            .kind
+            .get_or_init(|| kind_of(self.path.clone(), &self.language_id, &self.text))
     }
 
     /// The YAML tree of a template or policy document (none for other kinds).
