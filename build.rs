@@ -13,6 +13,8 @@
 //! - **`cfg(corpus_absent)`** when `../shared/corpus` (the shared corpus of real templates) is
 //!   not next to the checkout, so that corpus tests are marked ignored, with a reason, instead
 //!   of passing without checking anything.
+//! - **`cfg(nvim_absent)`** when no `nvim` is on `PATH`, so that the Neovim client test is
+//!   marked ignored, with a reason.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -24,6 +26,7 @@ fn main() {
     generate_registry(&manifest.join("src/rules"), &out.join("rules"));
     compress_schemas(&manifest.join("rules/schema"), &out.join("schema"));
     corpus_cfg(&manifest);
+    nvim_cfg();
     println!("cargo::rerun-if-changed=build.rs");
 }
 
@@ -142,6 +145,21 @@ fn corpus_cfg(manifest: &Path) {
         println!("cargo::rerun-if-changed={}", corpus_marker.display());
     } else {
         println!("cargo::rustc-cfg=corpus_absent");
+    }
+}
+
+fn nvim_cfg() {
+    println!("cargo::rustc-check-cfg=cfg(nvim_absent)");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    match std::env::split_paths(&path)
+        .map(|dir| dir.join("nvim"))
+        .find(|p| p.is_file())
+    {
+        // Rerun if it is removed. One installed later is noticed at the next rerun of this
+        // script (`touch build.rs`), as for the corpus: watching PATH would rebuild the crate
+        // whenever a tool runs cargo with another PATH.
+        Some(nvim) => println!("cargo::rerun-if-changed={}", nvim.display()),
+        None => println!("cargo::rustc-cfg=nvim_absent"),
     }
 }
 

@@ -7,6 +7,8 @@
 //! or a path that could not be walked, read or decoded. In the last case every other file is
 //! still checked and reported; 2 wins over 1 because a partial result must not pass CI.
 
+mod compat;
+
 use crate::check::Settings;
 use crate::config::{Config, Overrides, Resolver};
 use crate::diagnostic::Severity;
@@ -19,7 +21,7 @@ use crate::run::{self, RunOptions};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use crate::output::{exit_code, EXIT_FINDINGS, EXIT_OK, EXIT_TROUBLE};
@@ -63,6 +65,16 @@ pub struct ConfigArgs {
     /// Use this configuration file instead of looking for `.cfn-policy-lint.yaml`.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Print the `.cfn-policy-lint.yaml` equivalent to a cfn-lint configuration file (default:
+    /// `.cfnlintrc`, `.cfnlintrc.yaml` or `.cfnlintrc.yml` in the current folder).
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 0..=1,
+        default_missing_value = ".cfnlintrc",
+        conflicts_with_all = ["show", "schema"]
+    )]
+    pub from_cfnlintrc: Option<PathBuf>,
     /// File or folder whose configuration to show (default: the current folder).
     #[arg(value_name = "PATH")]
     pub path: Option<PathBuf>,
@@ -257,7 +269,8 @@ pub fn run_with(
     stdout: &mut impl Write,
     stderr: &mut impl Write,
 ) -> u8 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match compat::arguments(args).and_then(Cli::try_parse_from) {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to stdout with 0; usage errors to stderr with 2.
@@ -491,13 +504,19 @@ fn suggest(typed: &str) -> Option<&'static str> {
 
 /// `config --show` / `config --schema`.
 fn show_config(args: &ConfigArgs, out: &mut impl Write, err: &mut impl Write) -> io::Result<u8> {
+    if let Some(file) = &args.from_cfnlintrc {
+        return from_cfnlintrc(file, out, err);
+    }
     if args.schema {
         let text = serde_json::to_string_pretty(&crate::config::json_schema())?;
         writeln!(out, "{text}")?;
         return Ok(EXIT_OK);
     }
     if !args.show {
-        writeln!(err, "error: nothing to do: pass `--show` or `--schema`")?;
+        writeln!(
+            err,
+            "error: nothing to do: pass `--show`, `--schema` or `--from-cfnlintrc`"
+        )?;
         return Ok(EXIT_TROUBLE);
     }
     let resolver = Resolver::new(
@@ -524,6 +543,38 @@ fn show_config(args: &ConfigArgs, out: &mut impl Write, err: &mut impl Write) ->
     let config: Config = loaded.config.effective();
     write!(out, "{}", config.to_yaml())?;
     Ok(EXIT_OK)
+}
+
+/// `config --from-cfnlintrc [FILE]`. Without FILE (`.cfnlintrc`), the first of the files cfn-lint
+/// reads in the current folder.
+fn from_cfnlintrc(file: &Path, out: &mut impl Write, err: &mut impl Write) -> io::Result<u8> {
+    use crate::config::cfnlintrc;
+    let path = if file == Path::new(cfnlintrc::FILE_NAMES[0]) {
+        cfnlintrc::FILE_NAMES
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| file.to_path_buf())
+    } else {
+        file.to_path_buf()
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            writeln!(err, "error: {}: {e}", path.display())?;
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    match cfnlintrc::translate(&path.display().to_string(), &text) {
+        Ok(config) => {
+            write!(out, "{config}")?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(err, "error: {e}")?;
+            Ok(EXIT_TROUBLE)
+        }
+    }
 }
 
 #[cfg(test)]

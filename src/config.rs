@@ -5,6 +5,7 @@
 //! key or rule name is reported at its exact line and column with a suggestion; serde then
 //! turns the (now known-good) keys into typed values and reports type errors at its position.
 
+pub mod cfnlintrc;
 mod schema;
 
 pub use schema::json_schema;

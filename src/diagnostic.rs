@@ -140,6 +140,10 @@ impl RuleMeta {
 pub struct Label {
     pub span: Span,
     pub message: String,
+    /// The same fault again, not context: each further line of a run of tab-indented lines is
+    /// as wrong as the first. Editors mark these places like the finding itself (they do not
+    /// draw labels), and long runs of them are shortened in human output.
+    pub offending: bool,
 }
 
 impl Label {
@@ -147,6 +151,15 @@ impl Label {
         Label {
             span,
             message: message.into(),
+            offending: false,
+        }
+    }
+
+    /// A label for another place with the same fault (see [`Label::offending`]).
+    pub fn offending(span: Span, message: impl Into<String>) -> Self {
+        Label {
+            offending: true,
+            ..Label::new(span, message)
         }
     }
 }
@@ -193,6 +206,12 @@ macro_rules! explanation_builders {
 
         pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Self {
             self.labels.push(Label::new(span, message));
+            self
+        }
+
+        /// Another place with the same fault (see [`Label::offending`]).
+        pub fn with_offending_label(mut self, span: Span, message: impl Into<String>) -> Self {
+            self.labels.push(Label::offending(span, message));
             self
         }
 

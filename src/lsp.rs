@@ -1,32 +1,47 @@
 //! `cfn-policy-lint lsp`: a language server over stdio.
 //!
-//! Documents are synchronised in full; each open, change or save re-checks the in-memory text
-//! with the configuration that governs the document's path and publishes the findings. Each
-//! finding's fix is offered as a quick fix, and all of a document's fixes (what `--fix` would
-//! do) as a `source.fixAll` action. LSP positions count UTF-16 code units, so every byte offset
-//! goes through [`position`].
+//! Documents are synchronised in full. Each open, change or save makes the document stale; one
+//! check at a time runs on a worker thread, on the newest text of a stale document, with the
+//! configuration that governs the document's path. The main thread keeps answering meanwhile,
+//! so hover and completion never wait for a check, and a check whose text was replaced while it
+//! ran is dropped: on a large template, versions that newer changes superseded are skipped.
+//! Each finding's fix is offered as a quick fix, and all of a document's fixes (what `--fix`
+//! would do) as a `source.fixAll` action; a finding that marks several places as the same fault
+//! (each line of a tab-indented block) is published once per place ([`findings`]). Hover,
+//! completion, go to definition and find references read the document's YAML tree ([`view`]).
+//! LSP positions count UTF-16 code units, so every byte offset goes through [`convert`].
 
+mod complete;
 mod convert;
+mod document;
+mod findings;
+mod hover;
+mod navigate;
+pub mod schema;
+mod view;
 
 use crate::check::{self, FileReport};
 use crate::config::{self, FileSettings, Overrides, Resolver};
-use crate::diagnostic::{self, Severity};
-use crate::discover::{self, FileKind};
-use crate::fix;
+use crate::discover::FileKind;
 use crate::source::SourceFile;
-use convert::{file_path, range};
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use convert::{file_path, offset, range};
+use document::Document;
+use findings::{publish, to_lsp};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
-    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, Location, NumberOrString, PublishDiagnosticsParams, Range,
-    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
+    CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
+    CompletionParams, CompletionResponse, CompletionTextEdit, DidChangeTextDocumentParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    GotoDefinitionParams, Hover, HoverContents, HoverParams, HoverProviderCapability, Location,
+    MarkupContent, MarkupKind, OneOf, ReferenceParams, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use std::collections::HashMap;
 use std::error::Error;
-use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
 
 type Result<T> = std::result::Result<T, Box<dyn Error + Send + Sync>>;
 
@@ -41,9 +56,8 @@ pub fn serve() -> u8 {
     }
 }
 
-fn serve_inner() -> Result<()> {
-    let (connection, io_threads) = Connection::stdio();
-    let capabilities = ServerCapabilities {
+fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
@@ -61,40 +75,86 @@ fn serve_inner() -> Result<()> {
             ]),
             ..CodeActionOptions::default()
         })),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some([":", "{", ".", "\""].map(String::from).to_vec()),
+            ..CompletionOptions::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
-    };
-    let (id, _params) = connection.initialize_start()?;
-    let result = serde_json::json!({
-        "capabilities": capabilities,
-        "serverInfo": ServerInfo {
-            name: "cfn-policy-lint".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        },
-    });
-    connection.initialize_finish(id, result)?;
-    let mut server = Server::new();
-    // Purpose packs are loaded once per process: those the configuration of the server's
-    // folder names.
-    if let Err(e) = crate::purpose::activate(&server.resolver.run_settings().packs) {
-        eprintln!("cfn-policy-lint lsp: invalid purpose pack: {e}");
     }
-    server.main_loop(&connection)?;
-    drop(connection);
-    io_threads.join()?;
-    Ok(())
 }
 
-struct Document {
-    text: String,
-    language_id: String,
-    version: Option<i32>,
-    /// The last check's findings, for code actions.
+/// What the main thread waits for.
+enum Event {
+    /// A message from the client.
+    Client(Message),
+    /// The client closed its end (or sent something unreadable).
+    ClientGone,
+    /// A check on the worker finished.
+    Checked(Checked),
+}
+
+/// A finished check: the findings of one generation of a document, and what to publish.
+struct Checked {
+    uri: Uri,
+    generation: u64,
     report: Option<FileReport>,
+    notification: Notification,
+}
+
+fn serve_inner() -> Result<()> {
+    let (events_in, events) = mpsc::channel();
+    // The reader never waits for the server: every message is read, parsed and queued while a
+    // check runs, so that the next batch sees all of them. (`lsp_server::Connection::stdio`
+    // hands over one message at a time, so nothing could ever be found superseded.)
+    let reader = events_in.clone();
+    thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        while let Ok(Some(message)) = Message::read(&mut stdin) {
+            if reader.send(Event::Client(message)).is_err() {
+                return;
+            }
+        }
+        let _ = reader.send(Event::ClientGone);
+    });
+    let (out, to_client) = mpsc::channel::<Message>();
+    let writer = thread::spawn(move || -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        for message in to_client {
+            message.write(&mut stdout)?;
+        }
+        Ok(())
+    });
+    let mut server = Server::new(out, events_in);
+    if server.initialize(&events)? {
+        // Purpose packs are loaded once per process: those the configuration of the server's
+        // folder names.
+        if let Err(e) = crate::purpose::activate(&server.resolver.run_settings().packs) {
+            eprintln!("cfn-policy-lint lsp: invalid purpose pack: {e}");
+        }
+        server.main_loop(&events)?;
+    }
+    // Dropping the server drops the last sender to the writer, which then flushes and ends.
+    drop(server);
+    match writer.join() {
+        Ok(written) => written?,
+        Err(_) => return Err("the writer thread panicked".into()),
+    }
+    Ok(())
 }
 
 struct Server {
     documents: HashMap<Uri, Document>,
     resolver: Resolver,
+    shutting_down: bool,
+    /// Where replies go.
+    out: Sender<Message>,
+    /// Where the worker reports.
+    events: Sender<Event>,
+    /// A check is running on the worker.
+    checking: bool,
 }
 
 fn new_resolver() -> Resolver {
@@ -102,302 +162,405 @@ fn new_resolver() -> Resolver {
 }
 
 impl Server {
-    fn new() -> Self {
+    fn new(out: Sender<Message>, events: Sender<Event>) -> Self {
         Server {
             documents: HashMap::new(),
             resolver: new_resolver(),
+            shutting_down: false,
+            out,
+            events,
+            checking: false,
         }
     }
 
-    fn main_loop(&mut self, connection: &Connection) -> Result<()> {
-        for message in &connection.receiver {
-            match message {
-                Message::Request(request) => {
-                    if connection.handle_shutdown(&request)? {
-                        return Ok(());
-                    }
-                    let response = self.request(request);
-                    connection.sender.send(Message::Response(response))?;
+    fn send(&self, message: impl Into<Message>) -> Result<()> {
+        self.out
+            .send(message.into())
+            .map_err(|_| "the writer thread has stopped".into())
+    }
+
+    /// Answer `initialize`; requests before it are refused, as the protocol says. `false` when
+    /// the client left (or said `exit`) first.
+    fn initialize(&mut self, events: &Receiver<Event>) -> Result<bool> {
+        while let Ok(event) = events.recv() {
+            match event {
+                Event::Client(Message::Request(r)) if r.method == "initialize" => {
+                    let result = serde_json::json!({
+                        "capabilities": capabilities(),
+                        "serverInfo": ServerInfo {
+                            name: "cfn-policy-lint".into(),
+                            version: Some(env!("CARGO_PKG_VERSION").into()),
+                        },
+                    });
+                    self.send(Response::new_ok(r.id, result))?;
+                    return Ok(true);
                 }
-                Message::Notification(n) => {
-                    for out in self.notification(n) {
-                        connection.sender.send(Message::Notification(out))?;
-                    }
-                }
-                Message::Response(_) => {}
+                Event::Client(Message::Request(r)) => self.send(Response::new_err(
+                    r.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    "the server is not initialized".into(),
+                ))?,
+                Event::Client(Message::Notification(n)) if n.method == "exit" => return Ok(false),
+                Event::ClientGone => return Ok(false),
+                _ => {}
             }
+        }
+        Ok(false)
+    }
+
+    /// Take every event already waiting, answer the client's messages in order, then start a
+    /// check if none is running. Returns on `exit` or when the client is gone.
+    fn main_loop(&mut self, events: &Receiver<Event>) -> Result<()> {
+        while let Ok(first) = events.recv() {
+            let mut messages = Vec::new();
+            let mut gone = false;
+            for event in std::iter::once(first).chain(events.try_iter()) {
+                match event {
+                    Event::Client(m) => messages.push(m),
+                    Event::ClientGone => gone = true,
+                    Event::Checked(c) => self.checked(c)?,
+                }
+            }
+            for message in without_superseded_changes(messages) {
+                match message {
+                    Message::Request(request) => {
+                        let response = self.request(request);
+                        self.send(response)?;
+                    }
+                    Message::Notification(n) if n.method == "exit" => return Ok(()),
+                    Message::Notification(n) => {
+                        for out in self.notification(n) {
+                            self.send(out)?;
+                        }
+                    }
+                    Message::Response(_) => {}
+                }
+            }
+            if gone {
+                return Ok(());
+            }
+            self.start_check()?;
         }
         Ok(())
     }
 
-    fn request(&mut self, request: Request) -> Response {
-        match request.method.as_str() {
-            "textDocument/codeAction" => {
-                match serde_json::from_value::<CodeActionParams>(request.params) {
-                    Ok(params) => Response::new_ok(request.id, self.code_actions(&params)),
-                    Err(e) => Response::new_err(
-                        request.id,
-                        ErrorCode::InvalidParams as i32,
-                        e.to_string(),
-                    ),
-                }
-            }
-            _ => Response::new_err(
-                request.id,
-                ErrorCode::MethodNotFound as i32,
-                format!("unsupported request {}", request.method),
-            ),
+    /// A check finished: publish it if its text is still the document's.
+    fn checked(&mut self, c: Checked) -> Result<()> {
+        self.checking = false;
+        let Some(doc) = self.documents.get_mut(&c.uri) else {
+            return Ok(());
+        };
+        if doc.generation != c.generation {
+            return Ok(());
         }
+        doc.set_report(c.generation, c.report);
+        self.send(c.notification)
     }
 
-    /// Handle a notification; returns the notifications to send back.
-    fn notification(&mut self, n: Notification) -> Vec<Notification> {
-        let changed = match n.method.as_str() {
-            "textDocument/didOpen" => {
-                let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) else {
-                    return Vec::new();
-                };
-                let d = p.text_document;
-                self.documents.insert(
-                    d.uri.clone(),
-                    Document {
-                        text: d.text,
-                        language_id: d.language_id,
-                        version: Some(d.version),
-                        report: None,
-                    },
-                );
-                d.uri
-            }
-            "textDocument/didChange" => {
-                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
-                    return Vec::new();
-                };
-                let Some(doc) = self.documents.get_mut(&p.text_document.uri) else {
-                    return Vec::new();
-                };
-                // Full sync: the last change holds the whole text.
-                if let Some(change) = p.content_changes.into_iter().last() {
-                    doc.text = change.text;
-                }
-                doc.version = Some(p.text_document.version);
-                p.text_document.uri
-            }
-            "textDocument/didSave" => {
-                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
-                    return Vec::new();
-                };
-                if let (Some(doc), Some(text)) =
-                    (self.documents.get_mut(&p.text_document.uri), p.text)
-                {
-                    doc.text = text;
-                }
-                p.text_document.uri
-            }
-            "textDocument/didClose" => {
-                let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) else {
-                    return Vec::new();
-                };
-                self.documents.remove(&p.text_document.uri);
-                return vec![publish(p.text_document.uri, Vec::new(), None)];
-            }
-            _ => return Vec::new(),
-        };
-        let is_config = file_path(&changed)
-            .is_some_and(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME));
-        if is_config && n.method == "textDocument/didSave" {
-            // A saved configuration applies to every open document.
-            self.resolver = new_resolver();
-            let uris: Vec<Uri> = self.documents.keys().cloned().collect();
-            return uris.into_iter().filter_map(|u| self.check(&u)).collect();
+    /// Start checking the first stale document (by URI), unless a check is running.
+    fn start_check(&mut self) -> Result<()> {
+        if self.checking {
+            return Ok(());
         }
-        self.check(&changed).into_iter().collect()
-    }
-
-    /// Re-check one open document; the notification publishing its diagnostics.
-    fn check(&mut self, uri: &Uri) -> Option<Notification> {
-        let path = file_path(uri);
-        let doc = self.documents.get_mut(uri)?;
-        let name = path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|| uri.as_str().to_string());
-        let Some(kind) = kind_of(path.as_ref(), &doc.language_id, &doc.text) else {
-            doc.report = None;
-            return Some(publish(uri.clone(), Vec::new(), doc.version));
+        let Some(uri) = self
+            .documents
+            .iter()
+            .filter(|(_, d)| d.stale)
+            .map(|(u, _)| u)
+            .min_by(|a, b| a.as_str().cmp(b.as_str()))
+            .cloned()
+        else {
+            return Ok(());
         };
-        let settings = match path.as_ref().map(|p| self.resolver.settings_for(p)) {
+        let Some(doc) = self.documents.get_mut(&uri) else {
+            return Ok(());
+        };
+        doc.stale = false;
+        let (generation, version) = (doc.generation, doc.version);
+        let Some(kind) = doc.kind() else {
+            doc.set_report(generation, None);
+            return self.send(publish(uri, Vec::new(), version));
+        };
+        let settings = match doc.path().map(|p| self.resolver.settings_for(p)) {
             Some(Ok(FileSettings::Check(s))) => s,
             Some(Ok(FileSettings::Excluded)) => {
-                doc.report = None;
-                return Some(publish(uri.clone(), Vec::new(), doc.version));
+                doc.set_report(generation, None);
+                return self.send(publish(uri, Vec::new(), version));
             }
             Some(Err(e)) => {
-                doc.report = None;
-                return Some(Notification::new(
+                doc.set_report(generation, None);
+                return self.send(Notification::new(
                     "window/showMessage".into(),
                     serde_json::json!({"type": 1, "message": format!("cfn-policy-lint: invalid configuration: {e}")}),
                 ));
             }
             None => check::Settings::default(),
         };
-        let report = check::check_file(SourceFile::new(name, doc.text.clone()), kind, &settings).0;
-        let diagnostics = report
-            .diagnostics
-            .iter()
-            .map(|d| to_lsp(uri, &report.source, d))
-            .collect();
-        doc.report = Some(report);
-        Some(publish(uri.clone(), diagnostics, doc.version))
+        let source = doc.source_copy();
+        let events = self.events.clone();
+        self.checking = true;
+        thread::spawn(move || {
+            // Templates skip `check_file`'s facts for the cross-file pass, which an editor's
+            // single document has no use for.
+            let report = match kind {
+                FileKind::Template | FileKind::PolicyDocument | FileKind::Other => {
+                    check::check_template(source, &settings)
+                }
+                _ => check::check_file(source, kind, &settings).0,
+            };
+            let diagnostics = report
+                .diagnostics
+                .iter()
+                .flat_map(|d| to_lsp(&uri, &report.source, d))
+                .collect();
+            let notification = publish(uri.clone(), diagnostics, version);
+            let _ = events.send(Event::Checked(Checked {
+                uri,
+                generation,
+                report: Some(report),
+                notification,
+            }));
+        });
+        Ok(())
     }
 
+    fn request(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        if request.method == "shutdown" {
+            self.shutting_down = true;
+            return Response::new_ok(id, ());
+        }
+        if self.shutting_down {
+            return Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            );
+        }
+        match request.method.as_str() {
+            "textDocument/codeAction" => {
+                respond(request, |p: CodeActionParams| self.code_actions(&p))
+            }
+            "textDocument/hover" => respond(request, |p: HoverParams| self.hover(&p)),
+            "textDocument/completion" => respond(request, |p: CompletionParams| {
+                self.completion(&p.text_document_position)
+            }),
+            "textDocument/definition" => respond(request, |p: GotoDefinitionParams| {
+                self.definition(&p.text_document_position_params)
+            }),
+            "textDocument/references" => respond(request, |p: ReferenceParams| self.references(&p)),
+            _ => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unsupported request {}", request.method),
+            ),
+        }
+    }
+
+    /// Handle a notification; returns the notifications to send back now.
+    fn notification(&mut self, n: Notification) -> Vec<Notification> {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
+                    let d = p.text_document;
+                    let doc = Document::new(&d.uri, d.text, d.language_id, Some(d.version));
+                    self.documents.insert(d.uri, doc);
+                }
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                if let Some(doc) = self.documents.get_mut(&p.text_document.uri) {
+                    // Full sync: the last change holds the whole text.
+                    if let Some(change) = p.content_changes.into_iter().last() {
+                        doc.set_text(change.text, Some(p.text_document.version));
+                    }
+                }
+            }
+            "textDocument/didSave" => {
+                let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) else {
+                    return Vec::new();
+                };
+                let uri = p.text_document.uri;
+                if let Some(doc) = self.documents.get_mut(&uri) {
+                    match p.text {
+                        Some(text) if text != doc.text() => doc.set_text(text, None),
+                        _ => doc.stale = true,
+                    }
+                }
+                let is_config = file_path(&uri)
+                    .is_some_and(|p| p.file_name().is_some_and(|n| n == config::FILE_NAME));
+                if is_config {
+                    // A saved configuration applies to every open document.
+                    self.resolver = new_resolver();
+                    for doc in self.documents.values_mut() {
+                        doc.stale = true;
+                    }
+                }
+            }
+            "textDocument/didClose" => {
+                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
+                    self.documents.remove(&p.text_document.uri);
+                    return vec![publish(p.text_document.uri, Vec::new(), None)];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn hover(&self, params: &HoverParams) -> Option<Hover> {
+        let at = &params.text_document_position_params;
+        let doc = self.documents.get(&at.text_document.uri)?;
+        let source = doc.source();
+        let offset = offset(source, at.position);
+        let (span, text) = hover::hover(source, doc.parsed(), doc.report(), offset)?;
+        Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(range(source, span)),
+        })
+    }
+
+    fn completion(&self, at: &TextDocumentPositionParams) -> Option<CompletionResponse> {
+        let doc = self.documents.get(&at.text_document.uri)?;
+        if !matches!(
+            doc.kind(),
+            Some(FileKind::Template | FileKind::PolicyDocument)
+        ) {
+            return None;
+        }
+        let source = doc.source();
+        let offset = offset(source, at.position);
+        let items = complete::complete(source, doc.parsed(), offset)
+            .into_iter()
+            .map(|item| completion_item(source, item))
+            .collect();
+        Some(CompletionResponse::Array(items))
+    }
+
+    fn definition(&self, at: &TextDocumentPositionParams) -> Option<Location> {
+        let uri = &at.text_document.uri;
+        let doc = self.documents.get(uri)?;
+        let source = doc.source();
+        let offset = offset(source, at.position);
+        let span = navigate::definition(source, doc.parsed()?, offset)?;
+        Some(Location {
+            uri: uri.clone(),
+            range: range(source, span),
+        })
+    }
+
+    fn references(&self, params: &ReferenceParams) -> Option<Vec<Location>> {
+        let at = &params.text_document_position;
+        let uri = &at.text_document.uri;
+        let doc = self.documents.get(uri)?;
+        let source = doc.source();
+        let offset = offset(source, at.position);
+        let with_definition = params.context.include_declaration;
+        let spans = navigate::references(source, doc.parsed()?, offset, with_definition);
+        Some(
+            spans
+                .into_iter()
+                .map(|span| Location {
+                    uri: uri.clone(),
+                    range: range(source, span),
+                })
+                .collect(),
+        )
+    }
+
+    /// Quick fixes from the findings of the current text; none while it is being checked (the
+    /// client asks again when the new diagnostics arrive).
     fn code_actions(&self, params: &CodeActionParams) -> Vec<CodeActionOrCommand> {
         let uri = &params.text_document.uri;
-        let Some(report) = self.documents.get(uri).and_then(|d| d.report.as_ref()) else {
+        let Some(doc) = self.documents.get(uri) else {
             return Vec::new();
         };
-        let mut actions = Vec::new();
-        let mut fixable = 0;
-        for d in &report.diagnostics {
-            let Some(f) = &d.fix else { continue };
-            fixable += 1;
-            let lsp = to_lsp(uri, &report.source, d);
-            if !overlaps(&lsp.range, &params.range) {
-                continue;
-            }
-            let edits = f
-                .edits
-                .iter()
-                .map(|e| TextEdit {
-                    range: range(&report.source, e.span),
-                    new_text: e.replacement.clone(),
-                })
-                .collect();
-            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                title: f.description.clone(),
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: Some(vec![lsp]),
-                edit: Some(workspace_edit(uri, edits)),
-                is_preferred: Some(true),
-                ..CodeAction::default()
-            }));
-        }
-        if fixable > 0 {
-            let settings = file_path(uri)
-                .and_then(|p| match self.resolver.settings_for(&p) {
+        let Some(report) = doc.report() else {
+            return Vec::new();
+        };
+        findings::code_actions(uri, report, &params.range, || {
+            let settings = doc
+                .path()
+                .and_then(|p| match self.resolver.settings_for(p) {
                     Ok(FileSettings::Check(s)) => Some(s),
                     _ => None,
                 })
                 .unwrap_or_default();
-            let kind = self
-                .documents
-                .get(uri)
-                .and_then(|d| kind_of(file_path(uri).as_ref(), &d.language_id, &d.text));
-            if let Some(fixed) = kind.and_then(|kind| {
-                fix::fix_text_as(&report.source.path, &report.source.text, &settings, kind)
-            }) {
-                let whole = range(
-                    &report.source,
-                    crate::source::Span::new(0, report.source.text.len()),
-                );
-                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: format!("Fix all cfn-policy-lint findings ({})", fixed.applied),
-                    kind: Some(CodeActionKind::SOURCE_FIX_ALL),
-                    edit: Some(workspace_edit(
-                        uri,
-                        vec![TextEdit {
-                            range: whole,
-                            new_text: fixed.text,
-                        }],
-                    )),
-                    ..CodeAction::default()
-                }));
-            }
-        }
-        actions
-    }
-}
-
-// `WorkspaceEdit::changes` is keyed by `Uri`, whose parsed form caches data in cells; the key
-// is never mutated here.
-#[allow(clippy::mutable_key_type)]
-fn workspace_edit(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
-    let mut changes = HashMap::new();
-    changes.insert(uri.clone(), edits);
-    WorkspaceEdit {
-        changes: Some(changes),
-        ..WorkspaceEdit::default()
-    }
-}
-
-fn overlaps(a: &Range, b: &Range) -> bool {
-    let before = |x: lsp_types::Position, y: lsp_types::Position| {
-        (x.line, x.character) <= (y.line, y.character)
-    };
-    before(a.start, b.end) && before(b.start, a.end)
-}
-
-/// How a document is checked, or `None` when it is not ours: Markdown pages (their code
-/// blocks), and YAML or JSON that looks like a template or a policy document.
-fn kind_of(path: Option<&PathBuf>, language_id: &str, text: &str) -> Option<FileKind> {
-    match language_id {
-        "markdown" => return Some(FileKind::Markdown),
-        "cloudformation" => return Some(FileKind::Template),
-        _ => {}
-    }
-    let yaml_or_json = matches!(language_id, "yaml" | "json" | "jsonc")
-        || path.is_some_and(|p| discover::has_template_extension(p));
-    if !yaml_or_json {
-        return None;
-    }
-    match path.map(|p| discover::classify(p, text)) {
-        Some(kind @ (FileKind::Template | FileKind::PolicyDocument)) => Some(kind),
-        Some(_) => None,
-        None => discover::looks_like_template(text).then_some(FileKind::Template),
-    }
-}
-
-fn publish(uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) -> Notification {
-    Notification::new(
-        "textDocument/publishDiagnostics".into(),
-        PublishDiagnosticsParams {
-            uri,
-            diagnostics,
-            version,
-        },
-    )
-}
-
-fn to_lsp(uri: &Uri, source: &SourceFile, d: &diagnostic::Diagnostic) -> Diagnostic {
-    let mut message = crate::render::message_text(d);
-    if let Some(help) = &d.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
-    let related: Vec<DiagnosticRelatedInformation> = d
-        .labels
-        .iter()
-        .map(|l| DiagnosticRelatedInformation {
-            location: Location {
-                uri: uri.clone(),
-                range: range(source, l.span),
-            },
-            message: l.message.clone(),
+            findings::fixed_text(report, &settings, doc.kind()?)
         })
-        .collect();
-    Diagnostic {
-        range: range(source, d.span),
-        severity: Some(match d.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            Severity::Warning => DiagnosticSeverity::WARNING,
-            Severity::Info => DiagnosticSeverity::INFORMATION,
-        }),
-        code: Some(NumberOrString::String(d.code.to_string())),
-        source: Some("cfn-policy-lint".into()),
-        message,
-        related_information: (!related.is_empty()).then_some(related),
-        data: Some(serde_json::json!({"rule": d.rule})),
-        ..Diagnostic::default()
+    }
+}
+
+/// The batch without the changes a later change of the same document replaces (changes carry
+/// the whole text) before any request could have asked about them, so that they are not even
+/// read into a document.
+fn without_superseded_changes(batch: Vec<Message>) -> Vec<Message> {
+    let change_of = |m: &Message| match m {
+        Message::Notification(n) if n.method == "textDocument/didChange" => n
+            .params
+            .pointer("/textDocument/uri")
+            .and_then(|u| u.as_str())
+            .map(str::to_string),
+        _ => None,
+    };
+    let mut replaced_later = std::collections::HashSet::new();
+    let mut keep = vec![true; batch.len()];
+    for (i, m) in batch.iter().enumerate().rev() {
+        if matches!(m, Message::Request(_)) {
+            replaced_later.clear();
+        } else if let Some(uri) = change_of(m) {
+            keep[i] = replaced_later.insert(uri);
+        }
+    }
+    batch
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, keep)| keep.then_some(m))
+        .collect()
+}
+
+/// Answer a request whose parameters are a `P`, or say why they are not.
+fn respond<P, R>(request: Request, answer: impl FnOnce(P) -> R) -> Response
+where
+    P: serde::de::DeserializeOwned,
+    R: serde::Serialize,
+{
+    let id: RequestId = request.id;
+    match serde_json::from_value::<P>(request.params) {
+        Ok(params) => Response::new_ok(id, answer(params)),
+        Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
+    }
+}
+
+fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem {
+    let kind = match item.kind {
+        complete::Kind::Action => CompletionItemKind::FUNCTION,
+        complete::Kind::Service => CompletionItemKind::MODULE,
+        complete::Kind::Operator => CompletionItemKind::OPERATOR,
+        complete::Kind::ConditionKey => CompletionItemKind::PROPERTY,
+        complete::Kind::Parameter => CompletionItemKind::VARIABLE,
+        complete::Kind::Resource => CompletionItemKind::REFERENCE,
+        complete::Kind::Attribute => CompletionItemKind::FIELD,
+        complete::Kind::ResourceType => CompletionItemKind::CLASS,
+        complete::Kind::Property => CompletionItemKind::PROPERTY,
+    };
+    let new_text = item.insert.unwrap_or_else(|| item.label.clone());
+    CompletionItem {
+        // Clients filter what the typed word matches; `s3:` is part of the word here.
+        filter_text: Some(item.label.clone()),
+        label: item.label,
+        kind: Some(kind),
+        detail: item.detail,
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: range(source, item.replace),
+            new_text,
+        })),
+        ..CompletionItem::default()
     }
 }
 
@@ -406,17 +569,41 @@ mod tests {
     use super::*;
 
     #[test]
-    fn templates_policies_and_markdown_are_checked() {
-        let t = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
-        assert_eq!(kind_of(None, "yaml", t), Some(FileKind::Template));
-        assert_eq!(kind_of(None, "yaml", "services:\n  web: {}\n"), None);
-        assert_eq!(kind_of(None, "markdown", t), Some(FileKind::Markdown));
-        assert_eq!(kind_of(None, "rust", t), None);
-        let p = PathBuf::from("/x/policy.json");
-        let policy = r#"{"Version": "2012-10-17", "Statement": []}"#;
+    fn a_change_replaced_before_any_request_is_dropped() {
+        let change = |uri: &str, v: i32| {
+            Message::Notification(Notification::new(
+                "textDocument/didChange".into(),
+                serde_json::json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": ""}]}),
+            ))
+        };
+        let hover = Message::Request(Request::new(
+            RequestId::from(1),
+            "textDocument/hover".into(),
+            serde_json::json!({}),
+        ));
+        let batch = vec![
+            change("file:///a", 1),
+            change("file:///b", 1),
+            change("file:///a", 2),
+            hover,
+            change("file:///a", 3),
+            change("file:///a", 4),
+        ];
+        let kept: Vec<String> = without_superseded_changes(batch)
+            .iter()
+            .map(|m| match m {
+                Message::Notification(n) => format!(
+                    "{}@{}",
+                    n.params["textDocument"]["uri"].as_str().unwrap(),
+                    n.params["textDocument"]["version"]
+                ),
+                _ => "request".into(),
+            })
+            .collect();
+        // Version 2 of `a` stays: the request after it may be about it.
         assert_eq!(
-            kind_of(Some(&p), "json", policy),
-            Some(FileKind::PolicyDocument)
+            kept,
+            ["file:///b@1", "file:///a@2", "request", "file:///a@4"]
         );
     }
 }

@@ -3,12 +3,18 @@
 //! `Metadata: {cfn-policy-lint: {ignore: [rule, …]}}` on a resource (its whole definition) or at
 //! template level (the whole file; the only form JSON templates have).
 //!
+//! cfn-lint's own suppressions carry over: `Metadata: {cfn-lint: {config: {ignore_checks:
+//! [W3037]}}}` suppresses the rules that [`crate::rules::cfnlint`] maps each check to, with
+//! cfn-lint's matching (whole IDs on a resource, prefixes at template level). They are never
+//! judged unused: cfn-lint may still need them. Entries that map to nothing are the
+//! `unmapped-cfn-lint-check` rule's to report.
+//!
 //! Collected once per file after parsing; file-wide ones are known before the rules run so that
 //! those rules are skipped. Suppressions that matched nothing are reported as plain findings,
 //! which `crate::checkers::suppressions` turns into `unused-suppression` diagnostics.
 
 use crate::diagnostic::{Diagnostic, Finding};
-use crate::rules::{self, Selection, Stage};
+use crate::rules::{self, cfnlint, Selection, Stage};
 use crate::source::{OffsetMap, SourceFile, Span};
 use crate::template::Template;
 use crate::yaml::{Document, Node, NodeKind};
@@ -66,6 +72,8 @@ pub struct RuleRef {
 pub struct Directive {
     pub scope: Scope,
     pub rules: Vec<RuleRef>,
+    /// Carried over from cfn-lint's `ignore_checks`: never reported as unused.
+    pub from_cfn_lint: bool,
 }
 
 /// A comment that starts like a suppression but is not one.
@@ -101,11 +109,13 @@ impl Suppressions {
         }
         if let Some(metadata) = template.metadata {
             s.add_metadata(metadata, Scope::File, &to_original);
+            s.add_cfn_lint(metadata, Scope::File, &to_original);
         }
         for resource in &template.resources {
             if let Some(metadata) = resource.metadata {
                 let span = to_original(resource.key.span.cover(resource.node.span));
                 s.add_metadata(metadata, Scope::Span(span), &to_original);
+                s.add_cfn_lint(metadata, Scope::Span(span), &to_original);
             }
         }
         s
@@ -195,7 +205,7 @@ impl Suppressions {
                 ),
             );
         }
-        for directive in &self.directives {
+        for directive in self.directives.iter().filter(|d| !d.from_cfn_lint) {
             for r in &directive.rules {
                 let Some(rule) = r.rule else {
                     let f = Finding::new(
@@ -249,7 +259,11 @@ impl Suppressions {
             return Vec::new();
         }
         let mut out = Vec::new();
-        for directive in self.directives.iter().filter(|d| d.scope != Scope::File) {
+        for directive in self
+            .directives
+            .iter()
+            .filter(|d| d.scope != Scope::File && !d.from_cfn_lint)
+        {
             for r in &directive.rules {
                 let Some(rule) = r.rule.filter(|rule| is_cross_file(rule)) else {
                     continue;
@@ -321,7 +335,11 @@ impl Suppressions {
         } else {
             Scope::Line(target_line(source, comment.start))
         };
-        self.directives.push(Directive { scope, rules });
+        self.directives.push(Directive {
+            scope,
+            rules,
+            from_cfn_lint: false,
+        });
     }
 
     fn add_metadata(&mut self, metadata: &Node, scope: Scope, to_original: &dyn Fn(Span) -> Span) {
@@ -344,7 +362,45 @@ impl Suppressions {
             })
             .collect();
         if !rules.is_empty() {
-            self.directives.push(Directive { scope, rules });
+            self.directives.push(Directive {
+                scope,
+                rules,
+                from_cfn_lint: false,
+            });
+        }
+    }
+
+    /// cfn-lint's `ignore_checks` in `metadata`: each entry suppresses the registered rules its
+    /// checks map to (a prefix selects every check it starts, at template level only, as in
+    /// cfn-lint).
+    fn add_cfn_lint(&mut self, metadata: &Node, scope: Scope, to_original: &dyn Fn(Span) -> Span) {
+        let prefix = scope == Scope::File;
+        let mut rules = Vec::new();
+        for entry in cfnlint::ignore_checks(metadata) {
+            let Some(id) = entry.as_str().map(str::trim) else {
+                continue;
+            };
+            let mut names: Vec<&'static str> = cfnlint::selected(id, prefix)
+                .flat_map(|c| c.ours.iter())
+                .filter_map(|name| rules::find(name).map(|r| r.meta().name))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                rules.push(RuleRef {
+                    written: id.to_string(),
+                    span: to_original(entry.span),
+                    rule: Some(name),
+                    used: AtomicBool::new(false),
+                });
+            }
+        }
+        if !rules.is_empty() {
+            self.directives.push(Directive {
+                scope,
+                rules,
+                from_cfn_lint: true,
+            });
         }
     }
 }

@@ -139,19 +139,24 @@ fn every_purpose_pack_has_pass_and_fail_fixtures_and_no_stray_folder() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-#[test]
-fn docs_rules_md_is_generated_from_the_registry() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md");
-    let expected = cfn_policy_lint::rules::reference::markdown();
+/// The committed page at `path` is `expected`; `UPDATE_DOCS=1` rewrites it first.
+fn generated_page(path: &str, expected: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &expected).expect("docs/rules.md is writable");
+        std::fs::write(&file, expected).expect("docs/ is writable");
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
     assert!(
         committed == expected,
-        "docs/rules.md is stale: regenerate it with `UPDATE_DOCS=1 cargo test --test registry` \
-         and review the diff"
+        "{path} is stale: regenerate it with `UPDATE_DOCS=1 cargo test --test registry` and \
+         review the diff"
     );
+}
+
+#[test]
+fn docs_rules_md_is_generated_from_the_registry() {
+    let expected = cfn_policy_lint::rules::reference::markdown();
+    generated_page("docs/rules.md", &expected);
     for rule in registry() {
         let m = rule.meta();
         assert!(
@@ -246,4 +251,44 @@ fn no_rule_is_left_half_written() {
         "a new rule is still to be written; fill in:\n{}",
         left.join("\n")
     );
+}
+
+#[test]
+fn docs_migrating_from_cfn_lint_is_generated_from_the_mapping() {
+    generated_page(
+        "docs/migrating-from-cfn-lint.md",
+        &cfn_policy_lint::rules::cfnlint::markdown(),
+    );
+}
+
+/// Every rule the cfn-lint mapping names is registered: a name that is not is a typo that
+/// would silently carry a suppression over to nothing.
+#[test]
+fn the_cfn_lint_mapping_names_registered_rules() {
+    use cfn_policy_lint::rules::cfnlint::CHECKS;
+    let registered: Vec<&str> = registry().iter().map(|r| r.meta().name).collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for check in CHECKS {
+        assert!(ids.insert(check.id), "{} is listed twice", check.id);
+        let bytes = check.id.as_bytes();
+        assert!(
+            bytes.len() == 5
+                && matches!(bytes[0], b'E' | b'W' | b'I')
+                && bytes[1..].iter().all(u8::is_ascii_digit),
+            "{} is not a cfn-lint ID",
+            check.id
+        );
+        assert!(
+            !check.ours.is_empty() || !check.note.is_empty(),
+            "{}: say why nothing corresponds to it",
+            check.id
+        );
+        for name in check.ours {
+            assert!(
+                registered.contains(name),
+                "{} maps to `{name}`, which is no rule",
+                check.id
+            );
+        }
+    }
 }

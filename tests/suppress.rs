@@ -197,3 +197,68 @@ fn fixtures() {
         assert!(seen > 0);
     }
 }
+
+/// Two roles with the same mistakes; cfn-lint's `ignore_checks` on one of them, and at
+/// template level.
+const CFN_LINT: &str = "\
+AWSTemplateFormatVersion: '2010-09-09'
+Metadata:
+  cfn-lint:
+    config:
+      ignore_checks: [W2]
+Parameters:
+  Unused:
+    Type: String
+Resources:
+  Quiet:
+    Type: AWS::IAM::ManagedPolicy
+    Metadata:
+      cfn-lint:
+        config:
+          ignore_checks:
+            - W3037
+            - W3011
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObjekt
+            Resource: arn:aws:s3:::reports/*
+  Loud:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObjekt
+            Resource: arn:aws:s3:::reports/*
+";
+
+#[test]
+fn cfn_lint_ignore_checks_carry_over_to_the_mapped_rules() {
+    let f = findings("t.yaml", CFN_LINT);
+    // W3037 (IAM actions) silences `unknown-action` in `Quiet` only; the template's `W2`
+    // (a prefix, as cfn-lint allows there) covers W2001, `unused-parameter`. W3011 maps to
+    // nothing: said once, at its entry. Nothing is reported as an unused suppression.
+    assert_eq!(
+        f,
+        [
+            ("unmapped-cfn-lint-check", 17, 15),
+            ("unknown-action", 32, 21)
+        ]
+    );
+    // Without the metadata, all three are found.
+    let bare = CFN_LINT
+        .replace("Metadata:\n  cfn-lint:\n    config:\n      ignore_checks: [W2]\n", "")
+        .replace(
+            "    Metadata:\n      cfn-lint:\n        config:\n          ignore_checks:\n            - W3037\n            - W3011\n",
+            "",
+        );
+    let rules: Vec<&str> = findings("t.yaml", &bare).iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        ["unused-parameter", "unknown-action", "unknown-action"]
+    );
+}

@@ -17,6 +17,24 @@ pub fn position(source: &SourceFile, offset: usize) -> Position {
     }
 }
 
+/// The byte offset of an LSP position, clamped to the end of its line (and of the text). A
+/// position inside a surrogate pair means the end of that character.
+pub fn offset(source: &SourceFile, position: Position) -> usize {
+    let text = &source.text;
+    let Some(start) = source.lines.line_start(position.line as usize) else {
+        return text.len();
+    };
+    let line_end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let mut units = 0u32;
+    for (i, c) in text[start..line_end].char_indices() {
+        if units >= position.character {
+            return start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    line_end
+}
+
 pub fn range(source: &SourceFile, span: Span) -> Range {
     let end = span.end.max(span.start);
     Range {
@@ -95,6 +113,20 @@ mod tests {
                 character: 0
             }
         );
+    }
+
+    #[test]
+    fn positions_become_offsets() {
+        let source = SourceFile::new("t", "a: é😀x\n\tb\n");
+        let x = source.text.find('x').unwrap();
+        assert_eq!(offset(&source, position(&source, x)), x);
+        let at = |line, character| offset(&source, Position { line, character });
+        assert_eq!(at(1, 1), source.text.find('b').unwrap());
+        // Past the end of a line: its end; past the last line: the end of the text.
+        assert_eq!(at(0, 99), source.text.find('\n').unwrap());
+        assert_eq!(at(9, 0), source.text.len());
+        // Inside the emoji's surrogate pair: its end (the next character's start).
+        assert_eq!(at(0, 5), x);
     }
 
     #[test]

@@ -39,9 +39,7 @@ pub fn render(
         let source = IndexedSource(&report.source);
         for d in &report.diagnostics {
             text.clear();
-            let view = View { d, source: &source };
-            handler
-                .render_report(&mut text, &view)
+            render_one(&handler, d, &source, &mut text)
                 .map_err(|_| io::Error::other("could not format a diagnostic"))?;
             out.write_all(text.as_bytes())?;
             writeln!(out)?;
@@ -59,10 +57,178 @@ pub fn render(
     Ok(())
 }
 
-/// One of our diagnostics seen through miette's trait.
+/// One diagnostic's report. miette shows snippets in the order of their offsets, and names the
+/// first snippet's position in its header; the first position shown must be the finding's own.
+/// So when labels before the primary span get a snippet of their own, the report is made in
+/// two parts: everything from the primary span's snippet on, then the earlier snippets, moved
+/// in after the last snippet of the first part (before the help).
+fn render_one(
+    handler: &GraphicalReportHandler,
+    d: &Diagnostic,
+    source: &IndexedSource<'_>,
+    out: &mut String,
+) -> fmt::Result {
+    let file = source.0;
+    let labels = shown_labels(d, file);
+    let first_of_primary_group = snippet_groups(file, &labels)
+        .into_iter()
+        .find(|g| g.iter().any(|&i| labels[i].primary()))
+        .and_then(|g| g.first().copied())
+        .unwrap_or(0);
+    // Labels are sorted by offset: those before the primary's snippet form snippets of their own.
+    let (before, from_primary) = labels.split_at(first_of_primary_group);
+    if before.is_empty() {
+        return handler.render_report(out, &View { d, source, labels });
+    }
+    let main = View {
+        d,
+        source,
+        labels: from_primary.to_vec(),
+    };
+    handler.render_report(out, &main)?;
+    let mut earlier = String::new();
+    let extra = View {
+        d,
+        source,
+        labels: before.to_vec(),
+    };
+    handler.render_report(&mut earlier, &extra)?;
+    let snippets = snippet_lines(&earlier);
+    let lines: Vec<&str> = out.lines().collect();
+    let Some(last_box_end) = lines.iter().rposition(|l| is_box_line(l, '╰')) else {
+        return Ok(());
+    };
+    let mut spliced = String::with_capacity(out.len() + snippets.len());
+    for (i, line) in lines.iter().enumerate() {
+        spliced.push_str(line);
+        spliced.push('\n');
+        if i == last_box_end {
+            spliced.push_str(&snippets);
+        }
+    }
+    *out = spliced;
+    Ok(())
+}
+
+/// The lines of a rendered report from its first snippet's top to its last snippet's bottom.
+fn snippet_lines(report: &str) -> String {
+    let lines: Vec<&str> = report.lines().collect();
+    let first = lines.iter().position(|l| is_box_line(l, '╭'));
+    let last = lines.iter().rposition(|l| is_box_line(l, '╰'));
+    let mut out = String::new();
+    if let (Some(first), Some(last)) = (first, last) {
+        for line in &lines[first..=last] {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Whether a rendered line is a snippet's top (`╭─[file:1:1]`) or bottom (`╰────`) edge: the
+/// gutter's first character after the indentation (and any colour codes) is `corner`. Label
+/// pointers (`·   ╰── …`) start with `·`.
+fn is_box_line(line: &str, corner: char) -> bool {
+    let mut rest = line.trim_start();
+    while let Some(after) = rest.strip_prefix('\x1b') {
+        let end = after.find('m').map_or(after.len(), |m| m + 1);
+        rest = &after[end..];
+    }
+    rest.starts_with(corner)
+}
+
+/// A run of more lines than this marked as one fault (a tab-indented block) is shortened.
+const LONG_RUN: usize = 8;
+/// How many lines of a shortened run are shown at each end.
+const RUN_ENDS: usize = 3;
+
+/// The finding's spans as miette labels, sorted by offset: the primary span, then the labels.
+/// The words of a run of labels saying the same thing are shown once, on the first of them. Of
+/// a long run of offending labels (more than [`LONG_RUN`] lines with the primary span), the
+/// first and last [`RUN_ENDS`] lines are shown, and the first line of the tail says how many
+/// lines are left out.
+fn shown_labels(d: &Diagnostic, file: &SourceFile) -> Vec<LabeledSpan> {
+    let offending: Vec<usize> = (0..d.labels.len())
+        .filter(|&i| d.labels[i].offending)
+        .collect();
+    let mut skipped = std::collections::HashSet::new();
+    let mut summary_at = None;
+    if offending.len() + 1 > LONG_RUN {
+        // The primary span is the run's first line.
+        let head = RUN_ENDS - 1;
+        let tail_start = offending.len() - RUN_ENDS;
+        let left_out = &offending[head..tail_start];
+        skipped.extend(left_out.iter().copied());
+        if let (Some(&a), Some(&b)) = (left_out.first(), left_out.last()) {
+            let line = |i: usize| file.lines.line_of(d.labels[i].span.start) + 1;
+            let message = &d.labels[a].message;
+            let also = if message.is_empty() {
+                String::new()
+            } else {
+                format!(", also {message}")
+            };
+            summary_at = Some((
+                offending[tail_start],
+                format!(
+                    "… {} more lines ({}–{}){also}",
+                    left_out.len(),
+                    line(a),
+                    line(b)
+                ),
+            ));
+        }
+    }
+    let mut out = vec![LabeledSpan::new_primary_with_span(
+        None,
+        miette_span(file, d.span),
+    )];
+    let mut previous: Option<&str> = None;
+    for (i, l) in d.labels.iter().enumerate() {
+        if skipped.contains(&i) {
+            continue;
+        }
+        let repeated = previous == Some(l.message.as_str());
+        previous = Some(l.message.as_str());
+        let text = match &summary_at {
+            Some((at, summary)) if *at == i => Some(summary.clone()),
+            _ => (!repeated && !l.message.is_empty()).then(|| l.message.clone()),
+        };
+        out.push(LabeledSpan::new_with_span(text, miette_span(file, l.span)));
+    }
+    out.sort_by_key(|l| l.offset());
+    out
+}
+
+/// Indexes into `labels` (sorted by offset) grouped as miette groups them into snippets: a
+/// label whose context lines (one before, one after) touch or overlap the previous snippet's
+/// joins it.
+fn snippet_groups(file: &SourceFile, labels: &[LabeledSpan]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_last_line = 0;
+    for (i, l) in labels.iter().enumerate() {
+        let first = file.lines.line_of(l.offset());
+        let last = file
+            .lines
+            .line_of((l.offset() + l.len()).saturating_sub(1).max(l.offset()));
+        match groups.last_mut() {
+            Some(group) if group_last_line + 1 >= first.saturating_sub(1) => {
+                group.push(i);
+                group_last_line = group_last_line.max(last + 1);
+            }
+            _ => {
+                groups.push(vec![i]);
+                group_last_line = last + 1;
+            }
+        }
+    }
+    groups
+}
+
+/// One of our diagnostics seen through miette's trait, showing `labels`.
 struct View<'a> {
     d: &'a Diagnostic,
     source: &'a IndexedSource<'a>,
+    labels: Vec<LabeledSpan>,
 }
 
 impl fmt::Debug for View<'_> {
@@ -108,18 +274,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let file = self.source.0;
-        let primary = LabeledSpan::new_primary_with_span(None, miette_span(file, self.d.span));
-        // A run of labels saying the same thing (every tab-indented line of a block) reads
-        // better with the words once, on the first of them.
-        let mut previous: Option<&str> = None;
-        let secondary = self.d.labels.iter().map(move |l| {
-            let repeated = previous == Some(l.message.as_str());
-            previous = Some(l.message.as_str());
-            let text = (!repeated && !l.message.is_empty()).then(|| l.message.clone());
-            LabeledSpan::new_with_span(text, miette_span(file, l.span))
-        });
-        Some(Box::new(std::iter::once(primary).chain(secondary)))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 
@@ -268,6 +423,93 @@ T002 utf8-col
         }];
         let text = render_to_string(&reports, &RenderOptions::default());
         assert!(text.contains(&format!("× m {AFTER_REPAIR_NOTE}")), "{text}");
+    }
+
+    fn one_report(text: &str, d: Diagnostic) -> Vec<FileReport> {
+        vec![FileReport::new(SourceFile::new("t.yaml", text), vec![d])]
+    }
+
+    #[test]
+    fn the_primary_span_is_shown_first_even_when_a_label_comes_before_it() {
+        let text: String = (1..=30).map(|i| format!("k{i}: v\n")).collect();
+        let at = |needle: &str| text.find(needle).unwrap();
+        let d = diag(
+            "x",
+            "X1",
+            Severity::Error,
+            Span::new(at("k25"), at("k25") + 3),
+            "m",
+        )
+        .with_label(Span::new(at("k3:"), at("k3:") + 2), "earlier")
+        .with_label(Span::new(at("k27"), at("k27") + 3), "later, same snippet")
+        .with_help("h");
+        for color in [false, true] {
+            let opts = RenderOptions {
+                color,
+                ..RenderOptions::default()
+            };
+            let out = render_to_string(&one_report(&text, d.clone()), &opts);
+            let primary = out.find("t.yaml:25:1").expect("primary header");
+            let earlier = out.find("t.yaml:3:1").expect("earlier header");
+            assert!(primary < earlier, "{out}");
+            assert!(out.find("later, same snippet").unwrap() < earlier, "{out}");
+            // The earlier snippet comes before the help, whole.
+            let help = out.find("help:").unwrap();
+            assert!(
+                earlier < help && out.find("earlier").unwrap() < help,
+                "{out}"
+            );
+            assert_eq!(out.matches("╭─").count(), 2, "{out}");
+            assert_eq!(out.matches("╰────").count(), 2, "{out}");
+        }
+        // With the label next to the primary span, one snippet, as before.
+        let near = diag(
+            "x",
+            "X1",
+            Severity::Error,
+            Span::new(at("k5:"), at("k5:") + 2),
+            "m",
+        )
+        .with_label(Span::new(at("k3:"), at("k3:") + 2), "near");
+        let out = render_to_string(&one_report(&text, near), &RenderOptions::default());
+        assert_eq!(out.matches("╭─").count(), 1, "{out}");
+        assert!(out.contains("t.yaml:5:1"), "{out}");
+    }
+
+    #[test]
+    fn a_long_run_of_offending_lines_shows_its_ends() {
+        let text: String = (1..=20).map(|i| format!("\tk{i}: v\n")).collect();
+        let tab = |line: usize| text.match_indices('\t').nth(line - 1).unwrap().0;
+        let mut d = diag(
+            "tab-indentation",
+            "Y002",
+            Severity::Error,
+            Span::new(tab(2), tab(2) + 1),
+            "tab characters in the indentation of 12 lines (2–13)",
+        );
+        for line in 3..=13 {
+            d = d.with_offending_label(Span::new(tab(line), tab(line) + 1), "tab-indented");
+        }
+        let out = render_to_string(&one_report(&text, d.clone()), &RenderOptions::default());
+        for shown in [2, 3, 4, 11, 12, 13] {
+            assert!(out.contains(&format!("k{shown}: v")), "{shown}\n{out}");
+        }
+        // Lines 5–10 are left out; 5 and 10 appear as context only.
+        for hidden in 6..=9 {
+            assert!(!out.contains(&format!("k{hidden}:")), "{hidden}\n{out}");
+        }
+        assert!(
+            out.contains("… 6 more lines (5–10), also tab-indented"),
+            "{out}"
+        );
+        assert_eq!(out.matches("tab-indented").count(), 2, "{out}");
+        // A run of 8 lines is shown whole.
+        d.labels.truncate(7);
+        let out = render_to_string(&one_report(&text, d), &RenderOptions::default());
+        assert!(!out.contains("more lines"), "{out}");
+        for shown in 2..=9 {
+            assert!(out.contains(&format!("k{shown}:")), "{out}");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::template::Template;
 use crate::yaml::Document;
 use std::sync::OnceLock;
 
+pub mod cfnlint;
 pub mod iam;
 pub mod project;
 pub mod purpose;

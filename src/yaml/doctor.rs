@@ -230,7 +230,7 @@ impl Ctx<'_> {
         let mut d = Finding::new(Problem::Tabs, span, message).with_help(help);
         for &i in &run[1..] {
             if let Some(tabs) = self.tab_span(i) {
-                d = d.with_label(tabs, "tab-indented");
+                d = d.with_offending_label(tabs, "tab-indented");
             }
         }
         if !edits.is_empty() {

@@ -6,6 +6,7 @@
 //! unused there.
 #![allow(dead_code)]
 
+pub mod lsp_client;
 pub mod shapes;
 
 use std::path::{Path, PathBuf};

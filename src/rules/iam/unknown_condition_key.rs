@@ -215,7 +215,7 @@ fn aws_keys_of_services() -> &'static HashSet<String> {
 
 /// A few keys are documented with `<key>` rather than `${TagKey}` for the variable part
 /// (`s3:ExistingObjectTag/<key>`); the catalogue's own matcher only knows the latter.
-fn angle_template_matches(template: &str, key: &str) -> bool {
+pub fn angle_template_matches(template: &str, key: &str) -> bool {
     let (Some(open), Some(close)) = (template.find('<'), template.find('>')) else {
         return false;
     };

@@ -1,0 +1,207 @@
+//! The language server's latency as an editor sees it: requests over JSON-RPC to the release
+//! binary (`cfn-policy-lint lsp`), on a generated template of about 100 KB (roles with inline
+//! policies, buckets, queues and the references between them). Each sample is one request and
+//! its response, or one change and the diagnostics it brings, serialisation and the pipe
+//! included.
+//!
+//! Targets (issue 16): hover and completion answer within 20 ms, diagnostics arrive within
+//! 50 ms of a change.
+//!
+//! Run with `cargo bench --bench lsp`.
+
+use divan::Bencher;
+use serde_json::{json, Value};
+use std::path::Path;
+
+#[path = "../tests/common/lsp_client.rs"]
+#[allow(dead_code)]
+mod lsp_client;
+
+use lsp_client::{position, Client};
+
+fn main() {
+    divan::main();
+}
+
+const BINARY: &str = env!("CARGO_BIN_EXE_cfn-policy-lint");
+const URI: &str = "file:///bench/template.yaml";
+
+/// A template of about `bytes` bytes; what the benchmarks point at is in its last role.
+fn template(bytes: usize) -> String {
+    let mut out = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Stage:\n    Type: String\n    Default: dev\nResources:\n",
+    );
+    let mut i = 0;
+    while out.len() < bytes {
+        out.push_str(&format!(
+            "  Bucket{i}:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '${{Stage}}-data-{i}'
+  Queue{i}:
+    Type: AWS::SQS::Queue
+    DependsOn: Bucket{i}
+  Role{i}:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: lambda.amazonaws.com}}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: worker-{i}
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action:
+                  - s3:GetObject
+                  - 's3:Get*'
+                  - s3:PutObject
+                Resource: !Sub '${{Bucket{i}.Arn}}/*'
+                Condition:
+                  StringEquals:
+                    aws:PrincipalAccount: !Ref AWS::AccountId
+              - Effect: Allow
+                Action: [sqs:SendMessage, sqs:ReceiveMessage]
+                Resource: !GetAtt Queue{i}.Arn
+"
+        ));
+        i += 1;
+    }
+    out
+}
+
+/// A server with the template open and checked once; the text and the offset of the last
+/// occurrence of `needle` plus `plus`.
+fn server(needle: &str, plus: usize) -> (Client, String, usize) {
+    let text = template(100 * 1024);
+    let offset = text.rfind(needle).expect("the needle") + plus;
+    let mut client = Client::start(BINARY, Path::new("."));
+    client.initialize();
+    client.open(URI, "yaml", 1, &text);
+    client.diagnostics(URI, 1);
+    (client, text, offset)
+}
+
+fn at(text: &str, offset: usize) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": position(text, offset)})
+}
+
+/// Time one request at the last `needle` (plus `plus` bytes) until its response, which must
+/// satisfy `answered`.
+fn bench_request(
+    bencher: Bencher,
+    method: &str,
+    needle: &str,
+    plus: usize,
+    answered: fn(&Value) -> bool,
+) {
+    let (mut client, text, offset) = server(needle, plus);
+    let params = at(&text, offset);
+    bencher.bench_local(|| {
+        let r = client.request(method, params.clone());
+        assert!(answered(&r["result"]), "{r}");
+    });
+    client.shutdown();
+}
+
+fn has_markdown(result: &Value) -> bool {
+    result["contents"]["value"].is_string()
+}
+
+fn has_items(result: &Value) -> bool {
+    result.as_array().is_some_and(|a| !a.is_empty())
+}
+
+#[divan::bench(sample_count = 200)]
+fn hover_action(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/hover",
+        "s3:GetObject",
+        4,
+        has_markdown,
+    );
+}
+
+#[divan::bench(sample_count = 200)]
+fn hover_pattern(bencher: Bencher) {
+    bench_request(bencher, "textDocument/hover", "s3:Get*", 4, has_markdown);
+}
+
+#[divan::bench(sample_count = 200)]
+fn hover_condition_key(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/hover",
+        "aws:PrincipalAccount",
+        4,
+        has_markdown,
+    );
+}
+
+/// At the end of `s3:Get` in `s3:GetObject`: the S3 actions starting with `Get`.
+#[divan::bench(sample_count = 200)]
+fn completion_action(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/completion",
+        "s3:GetObject",
+        6,
+        has_items,
+    );
+}
+
+#[divan::bench(sample_count = 200)]
+fn completion_ref(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/completion",
+        "!Ref AWS::AccountId",
+        5,
+        has_items,
+    );
+}
+
+#[divan::bench(sample_count = 200)]
+fn definition(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/definition",
+        "DependsOn: Bucket",
+        12,
+        |r| r["range"].is_object(),
+    );
+}
+
+/// Completion while typing: each sample sends a change (so the server must read the new text)
+/// and then asks; the time is until the completion arrives.
+#[divan::bench(sample_count = 100)]
+fn completion_after_change(bencher: Bencher) {
+    let (mut client, text, offset) = server("s3:GetObject", 6);
+    let params = at(&text, offset);
+    let mut version = 1;
+    bencher.bench_local(|| {
+        version += 1;
+        client.change(URI, version, &format!("{text}# {version}\n"));
+        let r = client.request("textDocument/completion", params.clone());
+        assert!(r["result"].as_array().is_some_and(|a| !a.is_empty()));
+    });
+    client.shutdown();
+}
+
+/// From sending a change to receiving the diagnostics of that version.
+#[divan::bench(sample_count = 100)]
+fn diagnostics_after_change(bencher: Bencher) {
+    let (mut client, text, _) = server("s3:GetObject", 0);
+    let mut version = 1;
+    bencher.bench_local(|| {
+        version += 1;
+        client.change(URI, version, &format!("{text}# {version}\n"));
+        client.diagnostics(URI, version);
+    });
+    client.shutdown();
+}
