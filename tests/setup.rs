@@ -1,27 +1,13 @@
 //! What a new user meets first: the version, "did you mean" for shortened rule names wherever
 //! a rule is named, `--fix` on stdin, and `config --show` on a path that does not exist.
 
-use std::io::Write;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 mod common;
-use common::{bin, run, run_in};
+use common::{bin, run, run_in, with_stdin};
 
 fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    with_stdin(bin().args(args), input.as_bytes())
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -127,21 +113,10 @@ fn fixing_stdin_says_it_is_not_fixed_and_points_at_diff() {
 fn fixing_files_and_stdin_counts_the_files_and_notes_stdin() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("stack.yaml"), TABBED).unwrap();
-    let mut child = bin()
-        .current_dir(dir.path())
-        .args(["check", "--fix", "stack.yaml", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(TABBED.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = bin();
+    cmd.current_dir(dir.path())
+        .args(["check", "--fix", "stack.yaml", "-"]);
+    let out = with_stdin(&mut cmd, TABBED.as_bytes());
     let err = text(&out.stderr);
     assert!(err.contains("fixed 1 finding in 1 file"), "{err}");
     assert!(
