@@ -408,7 +408,17 @@ fn check(
         if args.diff {
             return output::diff(&outcome, &fixed, args.quiet, stdout, stderr);
         }
-        output::fixed(&fixed, args.quiet, stderr)?;
+        let only_stdin = paths.iter().all(|p| p.as_os_str() == run::STDIN_PATH);
+        if !only_stdin {
+            output::fixed(&fixed, args.quiet, stderr)?;
+        }
+        if stdin_name.is_some() {
+            writeln!(
+                stderr,
+                "note: text read from stdin is not fixed (there is no file to write it back \
+                 to); `--diff` prints its fixes as a unified diff"
+            )?;
+        }
         outcome = fix::recheck(outcome, fixed, &paths, &opts, stdin_name.as_deref());
     }
 
@@ -525,6 +535,12 @@ fn show_config(args: &ConfigArgs, out: &mut impl Write, err: &mut impl Write) ->
         Settings::default(),
     );
     let path = args.path.clone().unwrap_or_else(|| PathBuf::from("."));
+    // The defaults for a path that does not exist would answer a question nobody asked.
+    if let Err(e) = std::fs::metadata(&path) {
+        let reason = crate::discover::describe_io_error(&e);
+        writeln!(err, "error: {}: {reason}", path.display())?;
+        return Ok(EXIT_TROUBLE);
+    }
     let loaded = match resolver.and_then(|r| r.loaded_for(&path)) {
         Ok(l) => l,
         Err(e) => {

@@ -206,7 +206,7 @@ fn validate(root: &Node) -> Result<(), (usize, String)> {
         };
         if !KEYS.contains(&key) {
             let mut message = format!("unknown key `{key}`");
-            match crate::suggest::closest(key, KEYS.iter().copied()) {
+            match crate::suggest::suggest(key, KEYS.iter().copied()) {
                 Some(s) => message.push_str(&format!("; did you mean `{s}`?")),
                 None => message.push_str(&format!(" (known keys: {})", KEYS.join(", "))),
             }

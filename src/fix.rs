@@ -190,7 +190,7 @@ pub struct FixSummary {
 }
 
 /// Fix every checked file on disk, or only collect the diff when `diff_only`. Text from stdin
-/// is never fixed.
+/// is never fixed (there is no file to write back to), but `--diff` shows its fixes.
 pub fn fix_files(
     outcome: &RunOutcome,
     resolver: &Resolver,
@@ -205,8 +205,8 @@ pub fn fix_files(
     };
     for report in &outcome.reports {
         let path = &report.source.path;
-        if Some(path.as_str()) == stdin_name || !report.diagnostics.iter().any(|d| d.fix.is_some())
-        {
+        let from_stdin = Some(path.as_str()) == stdin_name;
+        if (from_stdin && !diff_only) || !report.diagnostics.iter().any(|d| d.fix.is_some()) {
             continue;
         }
         let Ok(FileSettings::Check(settings)) = resolver.settings_for(Path::new(path)) else {

@@ -1,7 +1,13 @@
 //! "Did you mean …?": pick the candidate closest to a misspelt word.
 //!
-//! Shared by every rule that names something the user could have typo'd (template names,
-//! intrinsic tags, IAM actions, rule names on the command line).
+//! Two entry points, one algorithm:
+//! - [`suggest`] for the tool's own vocabulary that a user types (rule names and codes on the
+//!   command line, in `explain`, in the configuration and in suppressions; configuration
+//!   keys): an abbreviation or a fragment (`tab-indent`, `indentation`) finds the name it is
+//!   part of before edit distance is tried, since people shorten names they half remember.
+//! - [`closest`] for names in the checked files (template sections, logical IDs, tags, IAM
+//!   elements): edit distance only, because there a name that merely starts like another
+//!   (`Bucket` next to `BucketPolicy`) is usually a different thing, not a typo.
 
 /// The candidate the user most likely meant by `word`, if any is close enough.
 ///
@@ -36,6 +42,41 @@ where
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// The name the user most likely meant by `word`: a candidate equal to it ignoring ASCII case;
+/// else the shortest candidate that starts with it; else the shortest that contains it; else
+/// [`closest`] by edit distance. Prefix and substring matches need at least three characters
+/// (`ta` is no evidence of `tab-indentation`) and ignore ASCII case. Ties keep the first
+/// candidate. Candidates identical to `word` are skipped.
+pub fn suggest<'a, I>(word: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let candidates = candidates.into_iter();
+    let others = || candidates.clone().filter(|c| *c != word);
+    if let Some(same) = others().find(|c| c.eq_ignore_ascii_case(word)) {
+        return Some(same);
+    }
+    if word.chars().count() >= 3 {
+        let lower = word.to_ascii_lowercase();
+        let shortest = |keep: &dyn Fn(&str) -> bool| {
+            others().filter(|c| keep(&c.to_ascii_lowercase())).fold(
+                None,
+                |best: Option<&'a str>, c| match best {
+                    Some(b) if b.len() <= c.len() => Some(b),
+                    _ => Some(c),
+                },
+            )
+        };
+        let found =
+            shortest(&|c| c.starts_with(&lower)).or_else(|| shortest(&|c| c.contains(&lower)));
+        if found.is_some() {
+            return found;
+        }
+    }
+    closest(word, candidates)
 }
 
 /// How many edits still look like a typo rather than a different word.
@@ -201,6 +242,32 @@ mod tests {
         assert_eq!(closest("Banana", sections), None);
         // Short words need an exact-but-for-case match.
         assert_eq!(closest("ab", ["ac"]), None);
+    }
+
+    #[test]
+    fn suggest_prefers_a_name_the_word_starts_or_is_part_of() {
+        let rules = [
+            "inconsistent-indentation",
+            "tab-indentation",
+            "unknown-action",
+            "unknown-tag",
+            "Y002",
+        ];
+        // An abbreviation: five edits away, so edit distance alone finds nothing.
+        assert_eq!(closest("tab-indent", rules), None);
+        assert_eq!(suggest("tab-indent", rules), Some("tab-indentation"));
+        assert_eq!(suggest("TAB-INDENT", rules), Some("tab-indentation"));
+        // A fragment: the shortest name that contains it.
+        assert_eq!(suggest("indentation", rules), Some("tab-indentation"));
+        // Two names start with it: the shorter.
+        assert_eq!(suggest("unknown", rules), Some("unknown-tag"));
+        // Typos still go through edit distance.
+        assert_eq!(suggest("unknwn-action", rules), Some("unknown-action"));
+        assert_eq!(suggest("y002", rules), Some("Y002"));
+        // Too short to be evidence, and nonsense.
+        assert_eq!(suggest("ta", rules), None);
+        assert_eq!(suggest("zzzzzzzz", rules), None);
+        assert_eq!(suggest("tab-indentation", rules), None);
     }
 
     #[test]

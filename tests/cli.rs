@@ -1,22 +1,13 @@
 //! The binary as users and CI see it: exit codes, streams, stdin, colour.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 mod common;
-use common::{bin, run};
+use common::{bin, run, with_stdin};
 
 fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("binary runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
+    with_stdin(bin().args(args), input)
 }
 
 fn code(out: &Output) -> i32 {

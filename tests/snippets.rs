@@ -70,24 +70,147 @@ fn readme_configuration_is_a_valid_configuration() {
     assert!(!config.per_file_ignores.is_empty());
 }
 
+/// The hooks of `.pre-commit-hooks.yaml` and of the pre-commit mirror: ids, languages, and an
+/// entry that names flags `check` has. (`scripts/test-pre-commit-hooks.sh` runs them.)
 #[test]
-fn pre_commit_hook_definition() {
-    let hooks = yaml(&std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap());
-    let hook = &hooks[0];
-    assert_eq!(hook["id"], "cfn-policy-lint");
-    assert_eq!(hook["language"], "rust");
-    assert_eq!(hook["require_serial"], false);
-    let entry = hook["entry"].as_str().unwrap();
-    assert!(entry.starts_with("cfn-policy-lint check"));
-    check_flags_exist(entry);
-    let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
-    for name in ["a.yaml", "b/c.yml", "t.json", "x.template", "README.md"] {
-        assert!(files.is_match(name), "{name}");
+fn pre_commit_hook_definitions() {
+    let read = |path: &str| yaml(&std::fs::read_to_string(root().join(path)).unwrap());
+    let hooks = read(".pre-commit-hooks.yaml");
+    let mirror = read("pre-commit-mirror/.pre-commit-hooks.yaml");
+    let all: Vec<&Value> = hooks
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(mirror.as_array().unwrap())
+        .collect();
+    let languages: Vec<(&str, &str)> = all
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap(), h["language"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        languages,
+        [
+            ("cfn-policy-lint", "rust"),
+            ("cfn-policy-lint-system", "system"),
+            ("cfn-policy-lint", "python"),
+        ]
+    );
+    for hook in all {
+        assert_eq!(hook["require_serial"], false);
+        let entry = hook["entry"].as_str().unwrap();
+        assert!(entry.starts_with("cfn-policy-lint check --only-templates"));
+        check_flags_exist(entry);
+        let files = regex::Regex::new(hook["files"].as_str().unwrap()).unwrap();
+        for name in ["a.yaml", "b/c.yml", "t.json", "x.template", "README.md"] {
+            assert!(files.is_match(name), "{name}");
+        }
+        assert!(!files.is_match("main.rs"));
     }
-    assert!(!files.is_match("main.rs"));
 
     let config = yaml(&snippet("pre-commit-config"));
-    assert_eq!(config["repos"][0]["hooks"][0]["id"], hook["id"]);
+    assert_eq!(config["repos"][0]["hooks"][0]["id"], hooks[0]["id"]);
+}
+
+/// A tag `v<version>` is what the README's pre-commit snippet names, what release.yml accepts
+/// and what the mirror pins: one version, the crate's, with its CHANGELOG section.
+#[test]
+fn one_version_everywhere() {
+    let version = env!("CARGO_PKG_VERSION");
+    let config = yaml(&snippet("pre-commit-config"));
+    assert_eq!(config["repos"][0]["rev"], format!("v{version}"));
+    let changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.lines().any(|l| l == format!("## {version}")),
+        "CHANGELOG.md has no `## {version}` section"
+    );
+    let mirror = std::fs::read_to_string(root().join("pre-commit-mirror/pyproject.toml")).unwrap();
+    assert!(
+        mirror.contains(&format!("version = \"{version}\"")),
+        "{mirror}"
+    );
+    assert!(
+        mirror.contains(&format!("dependencies = [\"cfn-policy-lint=={version}\"]")),
+        "{mirror}"
+    );
+    // The Python package takes its version from Cargo.toml and ships the binary.
+    let pyproject = std::fs::read_to_string(root().join("pyproject.toml")).unwrap();
+    assert!(pyproject.contains("dynamic = [\"version\"]"));
+    assert!(pyproject.contains("bindings = \"bin\""));
+    assert!(pyproject.contains("build-backend = \"maturin\""));
+    // The action example is pinned to the same tag.
+    assert!(snippet("github-action").contains(&format!("/cfn-policy-lint@v{version}\n")));
+}
+
+/// The minimum Rust version the README states is Cargo.toml's (scripts/msrv-check.sh checks
+/// that it is the true one).
+#[test]
+fn readme_states_the_minimum_rust_version() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let msrv = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("rust-version in Cargo.toml");
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let stated: Vec<&str> = readme
+        .match_indices(" or newer")
+        .filter_map(|(i, _)| readme[..i].rsplit(' ').next())
+        .filter(|v| v.starts_with("1."))
+        .map(|v| v.trim_start_matches("**"))
+        .collect();
+    assert!(!stated.is_empty());
+    for v in stated {
+        assert_eq!(v.trim_end_matches("**"), msrv, "README says Rust {v}");
+    }
+}
+
+/// The action's example uses only inputs the action declares, and the action runs `check` in
+/// the two formats it promises, with flags that exist.
+#[test]
+fn github_action_example_and_definition() {
+    let action = yaml(&std::fs::read_to_string(root().join("action.yml")).unwrap());
+    assert_eq!(action["runs"]["using"], "composite");
+    let inputs = action["inputs"].as_object().unwrap();
+    let example = yaml(&snippet("github-action"));
+    assert_eq!(example["permissions"]["security-events"], "write");
+    let step = example["jobs"]["lint"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.contains("/cfn-policy-lint@"))
+        })
+        .expect("a step that uses the action");
+    for key in step["with"].as_object().unwrap().keys() {
+        assert!(
+            inputs.contains_key(key),
+            "input `{key}` is not in action.yml"
+        );
+    }
+    let scripts: String = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    for format in ["--format sarif --output-file", "--format github"] {
+        assert!(scripts.contains(format), "{format}");
+    }
+    for line in scripts
+        .lines()
+        .filter(|l| l.contains("cfn-policy-lint check "))
+    {
+        check_flags_exist(line);
+    }
+    assert!(action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))));
 }
 
 #[test]

@@ -297,13 +297,15 @@ fn is_group(name: &str) -> bool {
             .any(|f| f.as_str().eq_ignore_ascii_case(name))
 }
 
-/// The rule name, code or family closest to a misspelt one.
+/// The rule name, code or family closest to a misspelt or shortened one (`tab-indent` →
+/// `tab-indentation`): the one suggester for rule names, used by `explain`, `--select` and
+/// `--ignore`, the configuration and suppressions.
 pub fn suggest(typed: &str) -> Option<&'static str> {
     let candidates = registry()
         .iter()
         .flat_map(|r| [r.meta().name, r.meta().code])
         .chain(Family::ALL.iter().map(|f| f.as_str()));
-    crate::suggest::closest(typed, candidates)
+    crate::suggest::suggest(typed, candidates)
 }
 
 #[cfg(test)]

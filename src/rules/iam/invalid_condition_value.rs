@@ -220,7 +220,7 @@ fn is_date(v: &str) -> bool {
 fn is_base64(v: &str) -> bool {
     let body = v.trim_end_matches('=');
     !v.is_empty()
-        && v.len() % 4 == 0
+        && v.len().is_multiple_of(4)
         && v.len() - body.len() <= 2
         && body
             .bytes()
