@@ -5,6 +5,7 @@ pub mod action;
 pub mod arn;
 pub mod catalog;
 pub mod escalation;
+pub mod eval;
 pub mod extract;
 pub mod managed;
 pub mod model;

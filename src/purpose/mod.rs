@@ -5,10 +5,12 @@
 //! - [`pack`]: the pack format, the embedded packs, user pack folders.
 //! - [`principal`]: permissions aggregated per role, user, group or standalone policy.
 //! - [`analysis`]: recognising purposes and finding what they lack.
+//! - [`wiring`]: what each role must be allowed because of what the template wires to it.
 
 pub mod analysis;
 pub mod pack;
 pub mod principal;
+pub mod wiring;
 
 pub use analysis::{
     analyse, analyse_with_configured, Analysis, Finding, Missing, Recognition, UnknownPurpose,

@@ -1,5 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::purpose::wiring::engine::WiringFinding;
+use crate::purpose::wiring::{WiringSet, WiringSeverity};
 use crate::purpose::{analyse_with_configured, principals, Finding, Missing, PackSet, Recognition};
 use crate::rules::{FileContext, Rule};
 use crate::source::Span;
@@ -113,6 +115,18 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
     };
     let analysis =
         analyse_with_configured(packs, ctx.template, &all, &ctx.source.text, &configured);
+    if let Some(template) = ctx.template {
+        let wired = crate::purpose::wiring::engine::find(
+            WiringSet::active(),
+            template,
+            &ctx.source.text,
+            policies,
+            &all,
+        );
+        for f in &wired.findings {
+            out.push(wiring_diagnostic(f));
+        }
+    }
     let meta = &MissingRequiredActions::META;
     for unknown in &analysis.unknown {
         let name = unknown.node.as_str().unwrap_or("");
@@ -277,4 +291,99 @@ fn help(f: &Finding<'_, '_>) -> String {
         )),
     }
     text
+}
+
+/// A wiring whose role lacks actions: at the wiring property, with a label on the role.
+fn wiring_diagnostic(f: &WiringFinding<'_, '_, '_>) -> Diagnostic {
+    let meta = &MissingRequiredActions::META;
+    let w = f.wiring;
+    let (role, role_span) = f.role;
+    // "`a` and `b` on `OrdersQueue`", grouped by resource in first-seen order.
+    let mut groups: Vec<(&str, &str, Vec<&str>)> = Vec::new();
+    for m in &f.missing {
+        match groups.iter_mut().find(|(y, _, _)| *y == m.resource_yaml) {
+            Some((_, _, actions)) => actions.push(&m.action),
+            None => groups.push((&m.resource_yaml, &m.resource_name, vec![&m.action])),
+        }
+    }
+    let list = join_and(
+        &groups
+            .iter()
+            .map(|(_, name, actions)| {
+                let names: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+                if *name == "`*`" {
+                    join_and(&names)
+                } else {
+                    format!("{} on {name}", join_and(&names))
+                }
+            })
+            .collect::<Vec<_>>(),
+    );
+    let message = format!(
+        "`{}`: {}, but its role `{role}` is not allowed {list}",
+        f.resource, w.title
+    );
+    let mut d = Diagnostic::new(meta, f.site, message).with_severity(match w.severity {
+        WiringSeverity::Error => Severity::Error,
+        WiringSeverity::Warning => Severity::Warning,
+    });
+    d = d.with_label(role_span, format!("the role `{role}`"));
+    // Statements granting the actions elsewhere: one label per statement and resource.
+    let mut near: Vec<(Span, String, &str, Vec<&str>)> = Vec::new();
+    let mut notes = Vec::new();
+    for m in &f.missing {
+        for (statement, names) in &m.near {
+            let at = statement
+                .resource
+                .as_ref()
+                .map_or(statement.node.span, |r| r.element.key.span);
+            let on = join_and(names);
+            match near
+                .iter_mut()
+                .find(|(s, o, r, _)| *s == at && *o == on && *r == m.resource_name)
+            {
+                Some((_, _, _, actions)) => actions.push(&m.action),
+                None => near.push((at, on, &m.resource_name, vec![&m.action])),
+            }
+        }
+        if let Some(deny) = m.denied_by {
+            d = d.with_label(deny.node.span, format!("this Deny removes `{}`", m.action));
+        }
+        if m.by_boundary {
+            let note = format!("`{}` is outside the role's permissions boundary", m.action);
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+    }
+    for (at, on, needed, actions) in near {
+        let names: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
+        d = d.with_label(
+            at,
+            format!("{} granted on {on}, not on {needed}", join_and(&names)),
+        );
+    }
+    let mut help = String::from("add to the role's policy:\n");
+    for (yaml, _, actions) in &groups {
+        help.push_str("- Effect: Allow\n  Action:\n");
+        for a in actions {
+            help.push_str(&format!("    - {a}\n"));
+        }
+        help.push_str(&format!("  Resource: {yaml}\n"));
+    }
+    if let Some(m) = w
+        .satisfied_by
+        .iter()
+        .find_map(|name| crate::iam::managed_policy(name))
+    {
+        help.push_str(&format!(
+            "or attach the AWS managed policy `arn:${{AWS::Partition}}:iam::aws:policy{}{}`; ",
+            m.path, m.name
+        ));
+    }
+    for n in notes.iter().filter(|n| n.contains("boundary")) {
+        help.push_str(&format!("{n}; "));
+    }
+    help.push_str(&format!("wiring `{}`, see {}", w.name, w.docs));
+    d.with_help(help)
 }

@@ -1,0 +1,828 @@
+//! Finding a template's wirings and judging each against its role.
+//!
+//! For every resource of a wiring's type: its sites (the property paths, list items included),
+//! the conditions, the role the `role` paths lead to, and for each required action the resource
+//! it needs, bound to the site's values. The role's policy set is assembled from the principal
+//! the purpose analysis sees (inline policies, the template's policies attached either way, AWS
+//! managed policies by ARN), its permissions boundary, or SAM's generated role; then
+//! [`crate::iam::eval`] answers. Whatever cannot be resolved — a role given as a parameter or an
+//! import, a value under `Fn::If`, a resource type this program cannot name the ARN of — makes
+//! the wiring silent.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::{Condition, Need, Wiring, WiringSet};
+use crate::iam::eval::{evaluate, Answer, Boundary, PolicySet, Resolved, Resolver};
+use crate::iam::{managed_policy, AttachTarget, Policy, PolicyKind, Statement};
+use crate::purpose::principal::{Principal, PrincipalKind};
+use crate::source::Span;
+use crate::template::{alternatives, is_no_value, string_template, Resource, StringPart, Template};
+use crate::yaml::Node;
+
+/// One wiring whose role lacks something.
+#[derive(Debug)]
+pub struct WiringFinding<'w, 'p, 'a> {
+    pub wiring: &'w Wiring,
+    pub resource: &'a str,
+    /// The wiring property (primary span).
+    pub site: Span,
+    /// The role: its logical id and key.
+    pub role: (&'a str, Span),
+    pub missing: Vec<MissingGrant<'p, 'a>>,
+}
+
+/// One required action the role is not allowed.
+#[derive(Debug)]
+pub struct MissingGrant<'p, 'a> {
+    pub action: String,
+    /// The resource it needs, in the template's own terms: `!GetAtt OrdersQueue.Arn`,
+    /// `!Sub 'arn:…'`, `'*'` (YAML, for the help).
+    pub resource_yaml: String,
+    /// Short name for messages: `` `OrdersQueue` `` or the ARN text.
+    pub resource_name: String,
+    /// Allow statements granting the action on other resources, with those resources' names.
+    pub near: Vec<(&'p Statement<'a>, Vec<String>)>,
+    pub denied_by: Option<&'p Statement<'a>>,
+    pub by_boundary: bool,
+}
+
+/// A wiring that asks for a purpose pack: the principal and where the wiring is.
+#[derive(Debug)]
+pub struct PackWiring<'w, 'a> {
+    pub wiring: &'w Wiring,
+    pub pack: &'w str,
+    pub role: &'a str,
+    pub site: Span,
+}
+
+/// All findings of one template.
+#[derive(Debug, Default)]
+pub struct Wired<'w, 'p, 'a> {
+    pub findings: Vec<WiringFinding<'w, 'p, 'a>>,
+    pub packs: Vec<PackWiring<'w, 'a>>,
+}
+
+/// Where a role path leads.
+#[derive(Clone, Copy, Debug)]
+enum RoleTarget<'t, 'a> {
+    Role(&'t Resource<'a>),
+    /// The role SAM generates for a function or state machine without `Role`.
+    Generated(&'t Resource<'a>),
+}
+
+/// A place a wiring is written.
+struct Site<'a> {
+    node: &'a Node,
+    /// The key or value to point at.
+    span: Span,
+}
+
+const MAX_SITES: usize = 256;
+
+pub fn find<'w, 'p, 't, 'a>(
+    set: &'w WiringSet,
+    template: &'t Template<'a>,
+    source: &'t str,
+    policies: &'p [Policy<'a>],
+    principals: &[Principal<'p, 'a>],
+) -> Wired<'w, 'p, 'a> {
+    let mut out = Wired::default();
+    if set.wirings().is_empty() {
+        return out;
+    }
+    let resolver = Resolver::new(template, source);
+    let by_id: HashMap<&str, &Principal<'p, 'a>> = principals
+        .iter()
+        .filter(|p| p.kind == PrincipalKind::Role)
+        .filter_map(|p| p.logical_id.map(|id| (id, p)))
+        .collect();
+    let mut types: HashMap<&str, Vec<&'w Wiring>> = HashMap::new();
+    for w in set.wirings() {
+        for t in w.resource.items() {
+            types.entry(t.as_str()).or_default().push(w);
+        }
+    }
+    let mut sets: HashMap<&str, Option<PolicySet<'p, 'a>>> = HashMap::new();
+    for resource in &template.resources {
+        if resource.in_loop {
+            continue;
+        }
+        let Some(wirings) = resource.type_.and_then(|t| types.get(t)) else {
+            continue;
+        };
+        for &wiring in wirings {
+            for site in sites(wiring, resource, source) {
+                let ctx = Ctx {
+                    resolver: &resolver,
+                    resource,
+                    site: site.node,
+                };
+                if !wiring.when.iter().all(|c| ctx.holds(c)) {
+                    continue;
+                }
+                let Some(role) = ctx.role(wiring) else {
+                    continue;
+                };
+                if let Some(pack) = &wiring.pack {
+                    if let RoleTarget::Role(r) = role {
+                        out.packs.push(PackWiring {
+                            wiring,
+                            pack,
+                            role: r.logical_id,
+                            site: site.span,
+                        });
+                    }
+                    continue;
+                }
+                let (role_id, role_key) = match role {
+                    RoleTarget::Role(r) | RoleTarget::Generated(r) => (r.logical_id, r.key.span),
+                };
+                let policy_set = sets.entry(role_id).or_insert_with(|| match role {
+                    RoleTarget::Role(r) => {
+                        by_id.get(r.logical_id).map(|p| role_set(p, r, template, policies, &resolver))
+                    }
+                    RoleTarget::Generated(r) => {
+                        super::sam::generated_role(r, template, source, policies)
+                    }
+                });
+                let Some(policy_set) = policy_set.as_ref() else {
+                    continue;
+                };
+                if wiring.satisfied_by.iter().any(|m| {
+                    policy_set
+                        .managed
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(m))
+                }) {
+                    continue;
+                }
+                let mut missing = Vec::new();
+                for need in &wiring.requires {
+                    if need.when.as_ref().is_some_and(|c| !ctx.holds(c)) {
+                        continue;
+                    }
+                    let Some(bound) = ctx.bind(need) else {
+                        continue;
+                    };
+                    if bound.guarded {
+                        continue;
+                    }
+                    for action in &need.actions {
+                        if let Answer::NotAllowed {
+                            near,
+                            denied_by,
+                            by_boundary,
+                        } = evaluate(policy_set, &resolver, action, &bound.resolved)
+                        {
+                            if missing.iter().any(|m: &MissingGrant<'_, '_>| {
+                                m.action == *action && m.resource_yaml == bound.yaml
+                            }) {
+                                continue;
+                            }
+                            let near = near
+                                .into_iter()
+                                .map(|s| {
+                                    let names = s
+                                        .resources()
+                                        .iter()
+                                        .map(|i| display_template(&i.value))
+                                        .collect();
+                                    (s, names)
+                                })
+                                .collect();
+                            missing.push(MissingGrant {
+                                action: action.clone(),
+                                resource_yaml: bound.yaml.clone(),
+                                resource_name: bound.name.clone(),
+                                near,
+                                denied_by,
+                                by_boundary,
+                            });
+                        }
+                    }
+                }
+                if !missing.is_empty() {
+                    out.findings.push(WiringFinding {
+                        wiring,
+                        resource: resource.logical_id,
+                        site: site.span,
+                        role: (role_id, role_key),
+                        missing,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The policy set of a role of the template.
+fn role_set<'p, 'a>(
+    principal: &Principal<'p, 'a>,
+    role: &Resource<'a>,
+    template: &Template<'a>,
+    policies: &'p [Policy<'a>],
+    resolver: &Resolver<'_, '_>,
+) -> PolicySet<'p, 'a> {
+    let mut set = PolicySet {
+        statements: principal
+            .policies
+            .iter()
+            .filter(|p| p.kind == PolicyKind::Identity)
+            .flat_map(|p| p.statements.iter())
+            .collect(),
+        managed: principal.managed.iter().map(|(m, _)| *m).collect(),
+        generated: Vec::new(),
+        opaque: principal.opaque || principal.partial,
+        boundary: Boundary::None,
+    };
+    // A policy document this program could not read (a JSON string with an error, a
+    // `Fn::Transform`) may grant anything.
+    if role.property("Policies").is_some_and(|p| {
+        alternatives(p).len() > 1 || p.as_sequence().is_none()
+    }) || role.property("ManagedPolicyArns").is_some_and(|p| alternatives(p).len() > 1)
+    {
+        set.opaque = true;
+    }
+    if let Some(b) = role.property("PermissionsBoundary") {
+        set.boundary = boundary(b, template, policies, resolver);
+    }
+    set
+}
+
+fn boundary<'p, 'a>(
+    node: &Node,
+    template: &Template<'a>,
+    policies: &'p [Policy<'a>],
+    resolver: &Resolver<'_, '_>,
+) -> Boundary<'p, 'a> {
+    if let Some(r) = resolver.referenced(node) {
+        if r.type_ == Some("AWS::IAM::ManagedPolicy") {
+            let statements = policies
+                .iter()
+                .filter(|p| p.owner.is_some_and(|o| o.logical_id == r.logical_id))
+                .flat_map(|p| p.statements.iter())
+                .collect();
+            return Boundary::Known(Box::new(PolicySet {
+                statements,
+                ..PolicySet::default()
+            }));
+        }
+        return Boundary::Opaque;
+    }
+    let text = string_template(node, resolver.source).to_string();
+    match text
+        .split_once(":iam::aws:policy/")
+        .and_then(|(_, name)| managed_policy(name.rsplit('/').next().unwrap_or(name)))
+    {
+        Some(m) if !template.resources.is_empty() => Boundary::Known(Box::new(PolicySet {
+            managed: vec![m],
+            ..PolicySet::default()
+        })),
+        _ => Boundary::Opaque,
+    }
+}
+
+/// The sites of a wiring on one resource.
+fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site<'a>> {
+    let _ = source;
+    let Some(path) = wiring.site.as_deref() else {
+        return vec![Site {
+            node: resource.node,
+            span: resource.type_node.map_or(resource.key.span, |n| n.span),
+        }];
+    };
+    let Some(props) = resource.properties else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    walk(props, &segments(path), &mut out);
+    out.truncate(MAX_SITES);
+    out
+}
+
+/// A path as segments: names, `[*]` (every list item), `*` (every mapping value).
+fn segments(path: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        match part.strip_suffix("[*]") {
+            Some(name) => {
+                if !name.is_empty() {
+                    out.push(name);
+                }
+                out.push("[*]");
+            }
+            None => out.push(part),
+        }
+    }
+    out
+}
+
+fn walk<'a>(node: &'a Node, path: &[&str], out: &mut Vec<Site<'a>>) {
+    // Under `Fn::If` the value differs by branch: this program does not judge it.
+    let [only] = alternatives(node)[..] else {
+        return;
+    };
+    if is_no_value(only) {
+        return;
+    }
+    let Some((first, rest)) = path.split_first() else {
+        out.push(Site {
+            node: only,
+            span: only.span,
+        });
+        return;
+    };
+    match *first {
+        "[*]" => {
+            for item in only.as_sequence().unwrap_or_default() {
+                walk(item, rest, out);
+            }
+        }
+        "*" => {
+            for e in only.as_mapping().unwrap_or_default() {
+                walk(&e.value, rest, out);
+            }
+        }
+        name => {
+            if let Some(e) = only.get_entry(name) {
+                if rest.is_empty() {
+                    let [value] = alternatives(&e.value)[..] else {
+                        return;
+                    };
+                    if !is_no_value(value) {
+                        out.push(Site {
+                            node: value,
+                            span: value.span,
+                        });
+                    }
+                } else {
+                    walk(&e.value, rest, out);
+                }
+            }
+        }
+    }
+}
+
+/// A requirement's resource, resolved and spelled for the help.
+struct Bound {
+    resolved: Resolved,
+    yaml: String,
+    name: String,
+    /// The resource has a resource-based policy of the template that may grant the role
+    /// directly: the identity policy is not the whole story.
+    guarded: bool,
+}
+
+struct Ctx<'r, 't, 'a> {
+    resolver: &'r Resolver<'t, 'a>,
+    resource: &'t Resource<'a>,
+    site: &'a Node,
+}
+
+impl<'t, 'a> Ctx<'_, 't, 'a> {
+    /// The value at a path: `site`, `site.X.Y`, `X.Y` under `Properties`; `->` follows a
+    /// reference to a resource of the template and continues under its `Properties`.
+    fn value(&self, path: &str) -> Option<&'a Node> {
+        let mut hops = path.split("->");
+        let first = hops.next()?;
+        let mut node = if first == "site" {
+            Some(self.site)
+        } else if let Some(rest) = first.strip_prefix("site.") {
+            lookup(self.site, rest)
+        } else {
+            lookup(self.resource.properties?, first)
+        }?;
+        for hop in hops {
+            let target = self.resolver.referenced(node)?;
+            node = lookup(target.properties?, hop)?;
+        }
+        Some(node)
+    }
+
+    fn holds(&self, c: &Condition) -> bool {
+        let value = self.value(&c.path);
+        if let Some(present) = c.present {
+            return value.is_some() == present;
+        }
+        let Some(value) = value else {
+            return false;
+        };
+        let text = string_template(value, self.resolver.source);
+        if let Some(equals) = &c.equals {
+            return text
+                .literal()
+                .is_some_and(|l| equals.items().iter().any(|e| e.eq_ignore_ascii_case(&l)));
+        }
+        if let Some(pattern) = &c.matches {
+            return regex_cached(pattern).is_some_and(|r| r.is_match(&text.to_string()));
+        }
+        if let Some(service) = &c.service {
+            return self.service_of(value).is_some_and(|s| s.eq_ignore_ascii_case(service));
+        }
+        false
+    }
+
+    /// The IAM service of an ARN value: a literal ARN's, or a template resource's.
+    fn service_of(&self, value: &Node) -> Option<String> {
+        if let Some(r) = self.resolver.referenced(value) {
+            let arn = self.resolver.arn_of(r.logical_id)?;
+            return service_in(&arn.toks);
+        }
+        let text = string_template(value, self.resolver.source).to_string();
+        let mut fields = text.splitn(4, ':');
+        (fields.next() == Some("arn"))
+            .then(|| {
+                fields.next();
+                fields.next().map(str::to_string)
+            })
+            .flatten()
+            .filter(|s| !s.contains('$'))
+    }
+
+    /// Where the wiring's role paths lead.
+    fn role(&self, wiring: &Wiring) -> Option<RoleTarget<'t, 'a>> {
+        for path in wiring.role.items() {
+            if path == "self" {
+                return self.follow(self.resource, 0);
+            }
+            if let Some(node) = self.value(path) {
+                let target = self.resolver.referenced(node)?;
+                return self.follow(target, 0);
+            }
+        }
+        None
+    }
+
+    /// From a resource to the role it runs with.
+    fn follow(&self, r: &'t Resource<'a>, depth: usize) -> Option<RoleTarget<'t, 'a>> {
+        if depth > 4 || r.in_loop {
+            return None;
+        }
+        let next = |path: &str| -> Option<RoleTarget<'t, 'a>> {
+            let node = lookup(r.properties?, path)?;
+            let target = self.resolver.referenced(node)?;
+            self.follow(target, depth + 1)
+        };
+        match r.type_? {
+            "AWS::IAM::Role" => Some(RoleTarget::Role(r)),
+            "AWS::IAM::InstanceProfile" => {
+                let roles = r.property("Roles")?.as_sequence()?;
+                let [one] = roles else { return None };
+                let target = self.resolver.referenced(one)?;
+                self.follow(target, depth + 1)
+            }
+            "AWS::Lambda::Function" => next("Role"),
+            "AWS::Lambda::Alias" | "AWS::Lambda::Version" => next("FunctionName"),
+            "AWS::EC2::Instance" => match r.property("IamInstanceProfile") {
+                Some(_) => next("IamInstanceProfile"),
+                None => {
+                    let lt = lookup(r.properties?, "LaunchTemplate.LaunchTemplateId")
+                        .or_else(|| lookup(r.properties?, "LaunchTemplate.LaunchTemplateName"))?;
+                    let target = self.resolver.referenced(lt)?;
+                    self.follow(target, depth + 1)
+                }
+            },
+            "AWS::EC2::LaunchTemplate" => next("LaunchTemplateData.IamInstanceProfile.Arn")
+                .or_else(|| next("LaunchTemplateData.IamInstanceProfile.Name")),
+            "AWS::Serverless::Function" | "AWS::Serverless::StateMachine" => {
+                match r.property("Role") {
+                    Some(_) => next("Role"),
+                    None => {
+                        // `Globals` may give the role; then it is not generated.
+                        let global = self
+                            .resolver
+                            .template
+                            .globals
+                            .and_then(|g| g.get("Function"))
+                            .and_then(|f| f.get("Role"));
+                        (global.is_none()).then_some(RoleTarget::Generated(r))
+                    }
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A requirement's resource: its tokens and how to write it.
+    fn bind(&self, need: &Need) -> Option<Bound> {
+        let text = need.resource.as_str();
+        if text == "*" {
+            return Some(Bound {
+                resolved: Resolved {
+                    toks: vec![crate::iam::arn::Tok::STAR],
+                    exact: true,
+                },
+                yaml: "'*'".into(),
+                name: "`*`".into(),
+                guarded: false,
+            });
+        }
+        let mut resolved = Resolved {
+            toks: Vec::new(),
+            exact: true,
+        };
+        let mut sub = String::new();
+        let mut whole: Option<(String, String)> = None;
+        let mut guarded = false;
+        let mut pieces = 0;
+        let mut rest = text;
+        while !rest.is_empty() {
+            pieces += 1;
+            if let Some(after) = rest.strip_prefix('{') {
+                let end = after.find('}')?;
+                let placeholder = &after[..end];
+                rest = &after[end + 1..];
+                let (kind, path) = placeholder.split_once(':').unwrap_or(("", placeholder));
+                let piece = self.placeholder(kind, path)?;
+                guarded |= piece.guarded;
+                resolved.exact &= piece.resolved.exact;
+                resolved.toks.extend(piece.resolved.toks);
+                sub.push_str(&piece.sub);
+                whole = piece.whole;
+                continue;
+            }
+            if let Some(after) = rest.strip_prefix("${") {
+                let end = after.find('}')?;
+                sub.push_str(&rest[..end + 3]);
+                resolved.toks.push(crate::iam::arn::Tok::SEGMENT);
+                rest = &after[end + 1..];
+                continue;
+            }
+            let next = rest[1..].find(['{', '$']).map_or(rest.len(), |i| i + 1);
+            let literal = &rest[..next];
+            sub.push_str(literal);
+            for c in literal.chars() {
+                resolved.toks.push(if c == '*' {
+                    crate::iam::arn::Tok::STAR
+                } else {
+                    crate::iam::arn::Tok::Char(c)
+                });
+            }
+            rest = &rest[next..];
+        }
+        let (yaml, name) = match whole.filter(|_| pieces == 1) {
+            Some((yaml, name)) => (yaml, name),
+            None => (format!("!Sub '{sub}'"), format!("`{sub}`")),
+        };
+        Some(Bound {
+            resolved,
+            yaml,
+            name,
+            guarded,
+        })
+    }
+
+    fn placeholder(&self, kind: &str, path: &str) -> Option<Piece> {
+        if kind.is_empty() && path == "name" {
+            let mut r = Resolved {
+                toks: Vec::new(),
+                exact: true,
+            };
+            let arn = self.resolver.name_of(self.resource.logical_id)?;
+            r.toks = arn.toks;
+            r.exact = arn.exact;
+            return Some(Piece {
+                resolved: r,
+                sub: format!("${{{}}}", self.resource.logical_id),
+                whole: None,
+                guarded: false,
+            });
+        }
+        let node = self.value(path)?;
+        match kind {
+            "" => {
+                let t = string_template(node, self.resolver.source);
+                let target = self.resolver.referenced(node);
+                Some(Piece {
+                    resolved: self.resolver.string(&t, 0),
+                    sub: t.to_string(),
+                    whole: Some(yaml_of(&t)).map(|y| (y, name_of_value(&t))),
+                    guarded: target.is_some_and(|r| self.has_resource_policy(r)),
+                })
+            }
+            "arn" => {
+                if let Some(r) = self.resolver.referenced(node) {
+                    let resolved = self.resolver.arn_of(r.logical_id)?;
+                    let expr = self.resolver.arn_expression(r.logical_id)?;
+                    return Some(Piece {
+                        resolved,
+                        sub: format!("${{{expr}}}"),
+                        whole: Some((
+                            if expr.contains('.') {
+                                format!("!GetAtt {expr}")
+                            } else {
+                                format!("!Ref {expr}")
+                            },
+                            format!("`{}`", r.logical_id),
+                        )),
+                        guarded: self.has_resource_policy(r),
+                    });
+                }
+                let t = string_template(node, self.resolver.source);
+                let literal = t.literal()?;
+                let arn = queue_url_arn(&literal).or_else(|| {
+                    literal.starts_with("arn:").then(|| literal.clone())
+                })?;
+                Some(Piece {
+                    resolved: self.resolver.sub_text(&arn.replace("${", "${!")),
+                    sub: arn.clone(),
+                    whole: Some((format!("'{arn}'"), format!("`{arn}`"))),
+                    guarded: false,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether a resource-based policy of the template on `target` names a principal other
+    /// than a service or an account (which would delegate to IAM): then it may grant the role
+    /// directly.
+    fn has_resource_policy(&self, target: &Resource<'_>) -> bool {
+        let template = self.resolver.template;
+        let id = target.logical_id;
+        let mentions = |node: Option<&Node>| -> bool {
+            let mut found = false;
+            if let Some(n) = node {
+                n.walk(&mut |x: &Node| {
+                    if let Some(s) = x.as_str() {
+                        if s == id || s.starts_with(&format!("{id}.")) || s.contains(&format!("${{{id}")) {
+                            found = true;
+                        }
+                    }
+                });
+            }
+            found
+        };
+        let key_policy = target.property("KeyPolicy").or_else(|| target.property("RepositoryPolicyText"));
+        if key_policy.is_some_and(grants_beyond_accounts) {
+            return true;
+        }
+        template.resources.iter().any(|r| {
+            matches!(
+                r.type_,
+                Some(
+                    "AWS::SQS::QueuePolicy"
+                        | "AWS::SNS::TopicPolicy"
+                        | "AWS::S3::BucketPolicy"
+                        | "AWS::SecretsManager::ResourcePolicy"
+                        | "AWS::Lambda::Permission"
+                        | "AWS::KMS::Grant"
+                )
+            ) && mentions(r.properties)
+                && r.properties.is_some_and(|p| {
+                    r.type_ == Some("AWS::Lambda::Permission") || grants_beyond_accounts(p)
+                })
+        })
+    }
+}
+
+/// A piece of a requirement's resource.
+struct Piece {
+    resolved: Resolved,
+    sub: String,
+    /// How to write it when it is the whole resource: YAML and a short name.
+    whole: Option<(String, String)>,
+    guarded: bool,
+}
+
+/// Whether a policy names a principal that is neither a service nor an account (root): such a
+/// statement grants that principal directly.
+fn grants_beyond_accounts(policy: &Node) -> bool {
+    let mut found = false;
+    policy.walk(&mut |n: &Node| {
+        let Some(entries) = n.as_mapping() else {
+            return;
+        };
+        for e in entries {
+            if e.key.as_str() != Some("Principal") {
+                continue;
+            }
+            let value = &e.value;
+            if value.as_str() == Some("*") {
+                found = true;
+            }
+            if let Some(aws) = value.get("AWS") {
+                let items: Vec<&Node> = match aws.as_sequence() {
+                    Some(list) if aws.tag.is_none() => list.iter().collect(),
+                    _ => vec![aws],
+                };
+                for item in items {
+                    let text = item.as_str().unwrap_or("");
+                    let account = item.tag.is_some() && text.contains("AccountId")
+                        || text.ends_with(":root")
+                        || text.chars().all(|c| c.is_ascii_digit()) && text.len() == 12;
+                    let sub_root = crate::template::intrinsic(item).is_some_and(|i| {
+                        matches!(i.call, crate::template::Call::Sub { template, .. } if template.as_str().is_some_and(|s| s.ends_with(":root")))
+                            || matches!(i.call, crate::template::Call::Ref { name } if name.text == "AWS::AccountId")
+                    });
+                    if !(account || sub_root) {
+                        found = true;
+                    }
+                }
+            }
+            if value.get("CanonicalUser").is_some() || value.get("Federated").is_some() {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+fn lookup<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {
+    let mut node = node;
+    for key in path.split('.') {
+        let [only] = alternatives(node)[..] else {
+            return None;
+        };
+        node = match key.strip_suffix("[0]") {
+            Some(k) => only.get(k)?.as_sequence()?.first()?,
+            None => only.get(key)?,
+        };
+    }
+    let [only] = alternatives(node)[..] else {
+        return None;
+    };
+    (!is_no_value(only)).then_some(only)
+}
+
+/// `arn:…` of an SQS queue URL.
+fn queue_url_arn(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let (host, path) = rest.split_once('/')?;
+    let region = host.strip_prefix("sqs.")?.split('.').next()?;
+    let (account, name) = path.split_once('/')?;
+    Some(format!("arn:aws:sqs:{region}:{account}:{name}"))
+}
+
+fn service_in(toks: &[crate::iam::arn::Tok]) -> Option<String> {
+    let text: String = toks
+        .iter()
+        .map(|t| match t {
+            crate::iam::arn::Tok::Char(c) => *c,
+            _ => '\u{1}',
+        })
+        .collect();
+    let mut fields = text.split(':');
+    (fields.next() == Some("arn")).then_some(())?;
+    fields.next();
+    let s = fields.next()?;
+    (!s.contains('\u{1}')).then(|| s.to_string())
+}
+
+/// A value written as YAML in the template's terms.
+fn yaml_of(t: &crate::template::StringTemplate<'_>) -> String {
+    match t.parts.as_slice() {
+        [StringPart::GetAtt {
+            resource,
+            attribute: Some(a),
+            ..
+        }] => format!("!GetAtt {resource}.{a}"),
+        [StringPart::Ref { name, .. }] => format!("!Ref {name}"),
+        _ => match t.literal() {
+            Some(l) => format!("'{l}'"),
+            None => format!("!Sub '{t}'"),
+        },
+    }
+}
+
+fn name_of_value(t: &crate::template::StringTemplate<'_>) -> String {
+    match t.parts.as_slice() {
+        [StringPart::GetAtt { resource, .. }] | [StringPart::Ref { name: resource, .. }] => {
+            format!("`{resource}`")
+        }
+        _ => format!("`{t}`"),
+    }
+}
+
+/// A statement's resource, for "granted on `OldQueue`".
+fn display_template(t: &crate::template::StringTemplate<'_>) -> String {
+    name_of_value(t)
+}
+
+fn regex_cached(pattern: &str) -> Option<Regex> {
+    thread_local! {
+        static CACHE: std::cell::RefCell<HashMap<String, Option<Regex>>> = std::cell::RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        c.borrow_mut()
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(pattern).ok())
+            .clone()
+    })
+}
+
+/// Used by the SAM module: statements the template's documents attach to a generated role.
+pub(super) fn sam_documents<'p, 'a>(policies: &'p [Policy<'a>], id: &str) -> Vec<&'p Statement<'a>> {
+    policies
+        .iter()
+        .filter(|p| {
+            p.attached_to
+                .iter()
+                .any(|a| a.target == AttachTarget::SamGenerated(id))
+        })
+        .flat_map(|p| p.statements.iter())
+        .collect()
+}
