@@ -21,6 +21,14 @@ pub enum Recognition<'a> {
     /// Named for this resource in the configuration file (`rules: missing-required-actions:
     /// purposes:`).
     Configured,
+    /// Shown by what the template wires to the principal (an SSM association targeting the
+    /// instance whose role this is): the wiring's name and title, and where it is written.
+    Wired {
+        wiring: String,
+        title: String,
+        site: crate::source::Span,
+        error: bool,
+    },
     /// Inferred: these characteristic actions are already granted, by the principal's own
     /// statements or, when `through` is set, only by that attached AWS managed policy.
     Inferred {
@@ -95,6 +103,19 @@ pub fn analyse_with_configured<'p, 'a>(
     source: &str,
     configured: &dyn Fn(&str) -> Vec<String>,
 ) -> Analysis<'p, 'a> {
+    analyse_with_wired(packs, template, principals, source, configured, &|_| Vec::new())
+}
+
+/// [`analyse_with_configured`], with purposes the template's wiring shows for a principal's
+/// logical id (pack name and how it was recognised, a [`Recognition::Wired`]).
+pub fn analyse_with_wired<'p, 'a>(
+    packs: &'p PackSet,
+    template: Option<&Template<'a>>,
+    principals: &[Principal<'p, 'a>],
+    source: &str,
+    configured: &dyn Fn(&str) -> Vec<String>,
+    wired: &dyn Fn(&str) -> Vec<(String, Recognition<'a>)>,
+) -> Analysis<'p, 'a> {
     let mut analysis = Analysis::default();
     let catalog = Catalog::active();
     for (index, principal) in principals.iter().enumerate() {
@@ -121,6 +142,24 @@ pub fn analyse_with_configured<'p, 'a>(
                 source,
                 catalog,
             ) {
+                found.push(f);
+            }
+        }
+        for (name, recognition) in principal.logical_id.map(wired).unwrap_or_default() {
+            let Some(pack) = packs.get(&name) else {
+                continue;
+            };
+            if seen.contains(&pack.name.as_str()) {
+                continue;
+            }
+            // A principal whose policies this program cannot see may grant the rest.
+            if principal.opaque || principal.partial {
+                continue;
+            }
+            seen.push(pack.name.as_str());
+            if let Some(f) =
+                check_pack(pack, recognition, principal, &grants, template, source, catalog)
+            {
                 found.push(f);
             }
         }

@@ -288,7 +288,7 @@ fn boundary<'p, 'a>(
 /// The sites of a wiring on one resource.
 fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site<'a>> {
     let _ = source;
-    let Some(path) = wiring.site.as_deref() else {
+    let Some(paths) = wiring.site.as_ref() else {
         return vec![Site {
             node: resource.node,
             span: resource.type_node.map_or(resource.key.span, |n| n.span),
@@ -298,7 +298,9 @@ fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site
         return Vec::new();
     };
     let mut out = Vec::new();
-    walk(props, &segments(path), &mut out);
+    for path in paths.items() {
+        walk(props, &segments(path), &mut out);
+    }
     out.truncate(MAX_SITES);
     out
 }
@@ -409,6 +411,11 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
         }
         let Some(value) = value else {
             return false;
+        };
+        // User data is written `Fn::Base64: !Sub …`: the text is what is encoded.
+        let value = match crate::template::intrinsic(value).map(|i| i.call) {
+            Some(crate::template::Call::Base64 { value: inner }) => inner,
+            _ => value,
         };
         let text = string_template(value, self.resolver.source);
         if let Some(equals) = &c.equals {
@@ -622,10 +629,20 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                     });
                 }
                 let t = string_template(node, self.resolver.source);
-                let literal = t.literal()?;
-                let arn = queue_url_arn(&literal).or_else(|| {
-                    literal.starts_with("arn:").then(|| literal.clone())
-                })?;
+                let Some(literal) = t.literal() else {
+                    // `!Sub arn:${AWS::Partition}:ssm:…:parameter/x`: an ARN in the template's terms.
+                    if !t.to_string().starts_with("arn:") {
+                        return None;
+                    }
+                    return Some(Piece {
+                        resolved: self.resolver.string(&t, 0),
+                        sub: t.to_string(),
+                        whole: Some((yaml_of(&t), name_of_value(&t))),
+                        guarded: false,
+                    });
+                };
+                let arn = queue_url_arn(&literal)
+                    .or_else(|| literal.starts_with("arn:").then(|| trim_arn(&literal)))?;
                 Some(Piece {
                     resolved: self.resolver.sub_text(&arn.replace("${", "${!")),
                     sub: arn.clone(),
@@ -633,8 +650,105 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                     guarded: false,
                 })
             }
+            "ecr-repository" => self.ecr_repository(node),
+            "resource-in" => {
+                // The first resource of the template the value names (the function in an API
+                // Gateway invocation URI, the queue in an SQS integration path).
+                let t = string_template(node, self.resolver.source);
+                let r = t.parts.iter().find_map(|p| match p {
+                    StringPart::Ref { name, .. } | StringPart::GetAtt { resource: name, .. } => {
+                        self.resolver.template.resource(name)
+                    }
+                    _ => None,
+                })?;
+                let resolved = self.resolver.arn_of(r.logical_id)?;
+                let expr = self.resolver.arn_expression(r.logical_id)?;
+                Some(Piece {
+                    resolved,
+                    sub: format!("${{{expr}}}"),
+                    whole: Some((
+                        if expr.contains('.') {
+                            format!("!GetAtt {expr}")
+                        } else {
+                            format!("!Ref {expr}")
+                        },
+                        format!("`{}`", r.logical_id),
+                    )),
+                    guarded: self.has_resource_policy(r),
+                })
+            }
+            "s3-uri" => {
+                // `s3://bucket/key` as the object's ARN.
+                let mut t = string_template(node, self.resolver.source);
+                let Some(StringPart::Literal { text, .. }) = t.parts.first_mut() else {
+                    return None;
+                };
+                *text = text.strip_prefix("s3://")?.to_string();
+                let inner = self.resolver.string(&t, 1);
+                let mut toks = Vec::new();
+                for c in "arn:".chars() {
+                    toks.push(crate::iam::arn::Tok::Char(c));
+                }
+                toks.push(crate::iam::arn::Tok::SEGMENT);
+                for c in ":s3:::".chars() {
+                    toks.push(crate::iam::arn::Tok::Char(c));
+                }
+                toks.extend(inner.toks);
+                let sub = format!("arn:${{AWS::Partition}}:s3:::{t}");
+                Some(Piece {
+                    resolved: Resolved {
+                        toks,
+                        exact: inner.exact,
+                    },
+                    whole: Some((format!("!Sub '{sub}'"), format!("`{sub}`"))),
+                    sub,
+                    guarded: false,
+                })
+            }
             _ => None,
         }
+    }
+
+    /// The repository ARN of an ECR image URI (`123456789012.dkr.ecr.eu-west-1.amazonaws.com/app:1`,
+    /// `!Sub ${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/${Repo}:latest`,
+    /// `!Sub ${Repo.RepositoryUri}:latest`).
+    fn ecr_repository(&self, node: &Node) -> Option<Piece> {
+        let t = string_template(node, self.resolver.source);
+        if let Some(StringPart::GetAtt {
+            resource,
+            attribute: Some("RepositoryUri"),
+            ..
+        }) = t.parts.first()
+        {
+            let resolved = self.resolver.arn_of(resource)?;
+            return Some(Piece {
+                resolved,
+                sub: format!("${{{resource}.Arn}}"),
+                whole: Some((format!("!GetAtt {resource}.Arn"), format!("`{resource}`"))),
+                guarded: self
+                    .resolver
+                    .template
+                    .resource(resource)
+                    .is_some_and(|r| self.has_resource_policy(r)),
+            });
+        }
+        let text = t.to_string();
+        let (host, path) = text.split_once('/')?;
+        let mut labels = host.split('.');
+        let account = labels.next()?;
+        let region = host.split(".dkr.ecr.").nth(1)?.split('.').next()?;
+        let name = path.split([':', '@']).next()?;
+        if name.is_empty() {
+            return None;
+        }
+        let sub = format!("arn:${{AWS::Partition}}:ecr:{region}:{account}:repository/{name}");
+        let resolved = self.resolver.sub_text(&sub);
+        Some(Piece {
+            resolved,
+            whole: Some((format!("!Sub '{sub}'"), format!("`{name}`"))),
+            sub,
+            guarded: false,
+        })
     }
 
     /// Whether a resource-based policy of the template on `target` names a principal other
@@ -656,7 +770,10 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             }
             found
         };
-        let key_policy = target.property("KeyPolicy").or_else(|| target.property("RepositoryPolicyText"));
+        let key_policy = target
+            .property("KeyPolicy")
+            .or_else(|| target.property("RepositoryPolicyText"))
+            .or_else(|| target.property("FileSystemPolicy"));
         if key_policy.is_some_and(grants_beyond_accounts) {
             return true;
         }
@@ -746,6 +863,15 @@ fn lookup<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {
         return None;
     };
     (!is_no_value(only)).then_some(only)
+}
+
+/// A literal ARN without what follows the resource where a service appends it (a secret's
+/// JSON key and version: `…:secret:name-AbCdEf:password::`).
+fn trim_arn(arn: &str) -> String {
+    if arn.split(':').nth(2) == Some("secretsmanager") {
+        return arn.split(':').take(7).collect::<Vec<_>>().join(":");
+    }
+    arn.to_string()
 }
 
 /// `arn:…` of an SQS queue URL.

@@ -52,8 +52,9 @@ pub struct Wiring {
     /// `states:` and a pattern of a Step Functions task's `Resource` (`states:arn:*:states:::sqs:sendMessage*`),
     /// or `shell:` and a command (`shell:aws s3 cp`) in user data. Each match is one site:
     /// findings point at it. Absent: the resource's `Type`.
+    /// Several paths may be given (a list); each match of each is a site.
     #[serde(default)]
-    pub site: Option<String>,
+    pub site: Option<OneOrMany>,
     /// Conditions that must all hold for the wiring to apply.
     #[serde(default)]
     pub when: Vec<Condition>,

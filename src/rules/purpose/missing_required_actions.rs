@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::purpose::wiring::engine::WiringFinding;
 use crate::purpose::wiring::{WiringSet, WiringSeverity};
-use crate::purpose::{analyse_with_configured, principals, Finding, Missing, PackSet, Recognition};
+use crate::purpose::{analyse_with_wired, principals, Finding, Missing, PackSet, Recognition};
 use crate::rules::{FileContext, Rule};
 use crate::source::Span;
 
@@ -113,19 +113,43 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
             })
             .unwrap_or_default()
     };
-    let analysis =
-        analyse_with_configured(packs, ctx.template, &all, &ctx.source.text, &configured);
-    if let Some(template) = ctx.template {
-        let wired = crate::purpose::wiring::engine::find(
+    let wired = ctx.template.map(|template| {
+        crate::purpose::wiring::engine::find(
             WiringSet::active(),
             template,
             &ctx.source.text,
             policies,
             &all,
-        );
-        for f in &wired.findings {
-            out.push(wiring_diagnostic(f));
-        }
+        )
+    });
+    let by_pack = |id: &str| -> Vec<(String, Recognition<'_>)> {
+        wired
+            .iter()
+            .flat_map(|w| &w.packs)
+            .filter(|p| p.role == id)
+            .map(|p| {
+                (
+                    p.pack.to_string(),
+                    Recognition::Wired {
+                        wiring: p.wiring.name.clone(),
+                        title: p.wiring.title.clone(),
+                        site: p.site,
+                        error: p.wiring.severity == WiringSeverity::Error,
+                    },
+                )
+            })
+            .collect()
+    };
+    let analysis = analyse_with_wired(
+        packs,
+        ctx.template,
+        &all,
+        &ctx.source.text,
+        &configured,
+        &by_pack,
+    );
+    for f in wired.iter().flat_map(|w| &w.findings) {
+        out.push(wiring_diagnostic(f));
     }
     let meta = &MissingRequiredActions::META;
     for unknown in &analysis.unknown {
@@ -161,15 +185,19 @@ fn diagnostic(f: &Finding<'_, '_>, who: &str, fallback: Option<Span>) -> Diagnos
         f.recognition,
         Recognition::Declared(_) | Recognition::Configured
     );
-    let span = f
-        .closest_policy
-        .and_then(|p| p.statement.map(|s| s.key.span))
-        .or(match &f.recognition {
-            Recognition::Declared(node) => Some(node.span),
-            Recognition::Configured | Recognition::Inferred { .. } => None,
-        })
-        .or(fallback)
-        .unwrap_or_default();
+    let span = match &f.recognition {
+        // A wiring points at what the template wires, with the principal as a label.
+        Recognition::Wired { site, .. } => *site,
+        _ => f
+            .closest_policy
+            .and_then(|p| p.statement.map(|s| s.key.span))
+            .or(match &f.recognition {
+                Recognition::Declared(node) => Some(node.span),
+                _ => None,
+            })
+            .or(fallback)
+            .unwrap_or_default(),
+    };
     let message = format!(
         "{who} is meant for {} (`{}`) but does not grant {}",
         f.pack.title,
@@ -177,8 +205,11 @@ fn diagnostic(f: &Finding<'_, '_>, who: &str, fallback: Option<Span>) -> Diagnos
         list_missing(&f.missing)
     );
     let mut d = Diagnostic::new(meta, span, message);
-    if declared {
+    if declared || matches!(f.recognition, Recognition::Wired { error: true, .. }) {
         d = d.with_severity(Severity::Error);
+    }
+    if let (Recognition::Wired { .. }, Some(role)) = (&f.recognition, fallback) {
+        d = d.with_label(role, format!("{who}"));
     }
     if let Some((statement, n)) = f.closest_statement {
         let at = statement
@@ -285,6 +316,10 @@ fn help(f: &Finding<'_, '_>) -> String {
             f.pack.docs
         )),
         Recognition::Declared(_) => text.push_str(&format!("see {}", f.pack.docs)),
+        Recognition::Wired { wiring, title, .. } => text.push_str(&format!(
+            "recognised because {title} (wiring `{wiring}`); see {}",
+            f.pack.docs
+        )),
         Recognition::Configured => text.push_str(&format!(
             "declared in the configuration's `rules: missing-required-actions: purposes`; see {}",
             f.pack.docs
