@@ -180,16 +180,16 @@ fn template_value(
 fn action_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::String(s) => Some(vec![s.clone()]),
-        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     }
 }
 
 /// A statement of SAM's data, each resource made Sub text by `resource`.
-fn statement(
-    value: &Value,
-    resource: &dyn Fn(&Value) -> Option<String>,
-) -> Option<SamStatement> {
+fn statement(value: &Value, resource: &dyn Fn(&Value) -> Option<String>) -> Option<SamStatement> {
     let map = value.as_object()?;
     if map.contains_key("NotAction") || map.contains_key("NotResource") {
         return None;
@@ -536,9 +536,10 @@ pub fn implicit_function_policies(function: &FunctionRole) -> ImplicitPolicies {
     }
     if let Some((kind, target)) = &function.dead_letter_queue {
         match *kind {
-            "SQS" => out
-                .statements
-                .push(SamStatement::allow(&["sqs:SendMessage"], vec![target.clone()])),
+            "SQS" => out.statements.push(SamStatement::allow(
+                &["sqs:SendMessage"],
+                vec![target.clone()],
+            )),
             "SNS" => out
                 .statements
                 .push(SamStatement::allow(&["sns:Publish"], vec![target.clone()])),
@@ -680,7 +681,8 @@ mod tests {
             (p == "TableName").then(|| "${Table}".to_string())
         })
         .unwrap();
-        let table = "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}";
+        let table =
+            "arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Table}";
         let put = got
             .iter()
             .find(|s| s.actions.iter().any(|a| a == "dynamodb:PutItem"))
@@ -707,7 +709,10 @@ mod tests {
             policy_template("SQSPolerPolicy", &|_| Some("q".to_string())),
             None
         );
-        assert_eq!(policy_template("sqspollerpolicy", &|_| Some("q".to_string())), None);
+        assert_eq!(
+            policy_template("sqspollerpolicy", &|_| Some("q".to_string())),
+            None
+        );
     }
 
     #[test]
@@ -762,9 +767,11 @@ mod tests {
                     let params = policy_template_parameters(name).unwrap();
                     let uses_condition = statements.iter().any(|s| s.conditional);
                     for p in params {
-                        let used = statements
-                            .iter()
-                            .any(|s| s.resources.iter().any(|r| r.contains(&format!("${{{p}Value}}"))));
+                        let used = statements.iter().any(|s| {
+                            s.resources
+                                .iter()
+                                .any(|r| r.contains(&format!("${{{p}Value}}")))
+                        });
                         assert!(used || uses_condition, "{name}: parameter {p} unused");
                     }
                 }
@@ -892,7 +899,10 @@ mod tests {
         .unwrap();
         assert_eq!(topic.kind, ConnectorPolicyKind::TopicPolicy);
         assert_eq!(topic.attached_to, ConnectorSide::Destination);
-        assert_eq!(topic.service_principal.as_deref(), Some("events.amazonaws.com"));
+        assert_eq!(
+            topic.service_principal.as_deref(),
+            Some("events.amazonaws.com")
+        );
         assert!(topic.statements[0].conditional);
         let permission = connector_policy(
             "AWS::SNS::Topic",
@@ -909,17 +919,32 @@ mod tests {
                 source_account: None
             }
         );
-        assert_eq!(permission.statements[0].resources, vec!["${Fn.Arn}".to_string()]);
-        assert_eq!(permission.statements[0].actions, vec!["lambda:InvokeFunction".to_string()]);
+        assert_eq!(
+            permission.statements[0].resources,
+            vec!["${Fn.Arn}".to_string()]
+        );
+        assert_eq!(
+            permission.statements[0].actions,
+            vec!["lambda:InvokeFunction".to_string()]
+        );
     }
 
     #[test]
     fn unsupported_connectors_and_permissions_are_unknown() {
         let args = (arn_of("A"), arn_of("B"));
         assert!(!connector_supported("AWS::SQS::Queue", "AWS::SNS::Topic"));
-        assert!(connector_supported("AWS::Serverless::Function", "AWS::SQS::Queue"));
+        assert!(connector_supported(
+            "AWS::Serverless::Function",
+            "AWS::SQS::Queue"
+        ));
         assert_eq!(
-            connector_policy("AWS::SQS::Queue", "AWS::SNS::Topic", &["Write"], &args.0, &args.1),
+            connector_policy(
+                "AWS::SQS::Queue",
+                "AWS::SNS::Topic",
+                &["Write"],
+                &args.0,
+                &args.1
+            ),
             None
         );
         for permissions in [&[][..], &["Delete"][..], &["Read"][..]] {
@@ -943,8 +968,15 @@ mod tests {
         for (source, destinations) in profiles().unwrap() {
             for (destination, profile) in destinations {
                 let combos: Vec<Vec<&str>> = match &profile.valid {
-                    Some(v) => v.iter().map(|c| c.iter().map(String::as_str).collect()).collect(),
-                    None => profile.categories.iter().map(|(n, _)| vec![n.as_str()]).collect(),
+                    Some(v) => v
+                        .iter()
+                        .map(|c| c.iter().map(String::as_str).collect())
+                        .collect(),
+                    None => profile
+                        .categories
+                        .iter()
+                        .map(|(n, _)| vec![n.as_str()])
+                        .collect(),
                 };
                 for combo in combos {
                     let got = connector_policy(source, destination, &combo, &any, &any);
@@ -1024,8 +1056,17 @@ mod tests {
             durable: true,
             ..Default::default()
         });
-        assert_eq!(disabled.managed, vec!["AWSLambdaBasicDurableExecutionRolePolicy"]);
-        for event_type in ["MQ", "SelfManagedKafka", "DocumentDB", "MSK", "SomethingNew"] {
+        assert_eq!(
+            disabled.managed,
+            vec!["AWSLambdaBasicDurableExecutionRolePolicy"]
+        );
+        for event_type in [
+            "MQ",
+            "SelfManagedKafka",
+            "DocumentDB",
+            "MSK",
+            "SomethingNew",
+        ] {
             let got = implicit_function_policies(&FunctionRole {
                 events: vec![FunctionEvent {
                     event_type,
