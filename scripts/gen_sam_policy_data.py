@@ -18,8 +18,10 @@ Output, in --wiring-dir (default rules/wiring, or the `wiring` sibling of --iam-
   permission), on which side (`SourcePolicy`), the permission combinations it accepts, and per
   access category (`Read`, `Write`) what it grants, with the `%{Destination.Arn}`-style
   placeholders kept. Access categories are written as a list, in the source's order (the order
-  SAM emits their statements in). `_comment`, `DependedBy` and `CfnResourceProperties` are left
-  out.
+  SAM emits their statements in). Then `resources`, from `CfnResourceProperties`: for each type a
+  connector end may be, what an `Id` reference stands for (`outputs`: `Arn`, `Name`, `Id`,
+  `Qualifier`, `Url` as CloudFormation values with `%{logicalId}`) and which property names its
+  role (`role`). `_comment` and `DependedBy` are left out.
 * `LICENSES/aws-sam-translator.txt`: the package's LICENSE and NOTICE (not embedded).
 
 Each JSON file starts with a `header` object: the generator, the source package and version,
@@ -70,6 +72,16 @@ def templates(data: dict) -> dict:
         }
     if len(out) < 50:
         raise SystemExit(f"error: {TEMPLATES_IN} holds only {len(out)} templates; a broken source?")
+    return out
+
+
+def resources(data: dict) -> dict:
+    out = {}
+    for type_name, props in sorted(data["CfnResourceProperties"].items()):
+        entry = {"outputs": props.get("Outputs", {})}
+        if "Role" in props.get("Inputs", {}):
+            entry["role"] = props["Inputs"]["Role"]
+        out[type_name] = entry
     return out
 
 
@@ -144,7 +156,7 @@ def main() -> None:
     )
     write_json(
         os.path.join(args.wiring_dir, "sam-connector-profiles.json"),
-        {"header": header(version, PROFILES_IN), "profiles": prof},
+        {"header": header(version, PROFILES_IN), "profiles": prof, "resources": resources(profile_data)},
     )
     with open(os.path.join(args.wiring_dir, "LICENSES", "aws-sam-translator.txt"), "w", encoding="utf-8") as f:
         f.write(licence_text.rstrip("\n") + "\n")

@@ -65,6 +65,22 @@ struct Template {
 #[derive(Deserialize)]
 struct ProfilesFile {
     profiles: BTreeMap<String, BTreeMap<String, Profile>>,
+    resources: BTreeMap<String, ConnectorResource>,
+}
+
+struct Profiles {
+    profiles: BTreeMap<String, BTreeMap<String, Profile>>,
+    resources: BTreeMap<String, ConnectorResource>,
+}
+
+/// What SAM reads of a connector end given by `Id`.
+#[derive(Deserialize)]
+struct ConnectorResource {
+    /// `Arn`, `Name`, `Id`, `Qualifier`, `Url`: CloudFormation values with `%{logicalId}`.
+    outputs: BTreeMap<String, Value>,
+    /// The property naming its role (a string), or `{"Function": "GetEventsRuleRole"}`.
+    #[serde(default)]
+    role: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -89,14 +105,21 @@ fn templates() -> Option<&'static BTreeMap<String, Template>> {
     .as_ref()
 }
 
-fn profiles() -> Option<&'static BTreeMap<String, BTreeMap<String, Profile>>> {
-    static DATA: OnceLock<Option<BTreeMap<String, BTreeMap<String, Profile>>>> = OnceLock::new();
+fn profiles_file() -> Option<&'static Profiles> {
+    static DATA: OnceLock<Option<Profiles>> = OnceLock::new();
     DATA.get_or_init(|| {
         serde_json::from_str::<ProfilesFile>(PROFILES_JSON)
             .ok()
-            .map(|f| f.profiles)
+            .map(|f| Profiles {
+                profiles: f.profiles,
+                resources: f.resources,
+            })
     })
     .as_ref()
+}
+
+fn profiles() -> Option<&'static BTreeMap<String, BTreeMap<String, Profile>>> {
+    profiles_file().map(|p| &p.profiles)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,6 +334,63 @@ pub fn connector_supported(source_type: &str, destination_type: &str) -> bool {
     profiles()
         .and_then(|p| p.get(connector_type(source_type)))
         .is_some_and(|d| d.contains_key(connector_type(destination_type)))
+}
+
+/// The Sub text SAM uses for `field` of a connector end written `Id: logical_id`, the resource
+/// being of `resource_type` (SAM or CloudFormation type): `field` is what
+/// [`connector_policy`]'s callbacks are asked for (`Arn`, `Name`, `ResourceId`, `Qualifier`).
+/// E.g. a queue's `Arn` is `${Queue.Arn}`, a topic's `${Topic}` (its `Ref`), an API's
+/// `Qualifier` is `*` (an explicit `Qualifier` of the reference wins; SAM's connector.py).
+/// `None`: SAM has no such value for the type (it then rejects a profile that needs it).
+pub fn connector_id_value(resource_type: &str, logical_id: &str, field: &str) -> Option<String> {
+    let resource = profiles_file()?
+        .resources
+        .get(connector_type(resource_type))?;
+    let key = if field == "ResourceId" { "Id" } else { field };
+    match resource.outputs.get(key)? {
+        Value::String(s) => Some(literal_as_sub(s)),
+        Value::Object(map) if map.len() == 1 => match map.iter().next()? {
+            (k, Value::String(id)) if k == "Ref" && id == "%{logicalId}" => {
+                Some(format!("${{{logical_id}}}"))
+            }
+            (k, Value::Array(pair)) if k == "Fn::GetAtt" && pair.len() == 2 => {
+                let (id, attribute) = (pair[0].as_str()?, pair[1].as_str()?);
+                (id == "%{logicalId}").then(|| format!("${{{logical_id}.{attribute}}}"))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where SAM finds the role of a connector end given by `Id` (connector.py
+/// `_get_resource_role_name`): the role's name is the logical id that property references
+/// (`!Ref Role`, `!GetAtt Role.Arn`); a role given any other way (an ARN, a parameter) makes SAM
+/// fail when the profile needs it. A SAM function or state machine without `Role` has the role
+/// SAM generates, `<logical id>Role` (role_utils/role_constructor.py).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectorRoleSource {
+    /// This property of the resource (`Role` of a function, `RoleArn` of a state machine,
+    /// `ServiceRoleArn` of an AppSync data source).
+    Property(&'static str),
+    /// An `AWS::Events::Rule`: the `RoleArn` of its target whose `Arn` references the
+    /// connector's other end.
+    EventsRuleTarget,
+}
+
+/// Where the role of a connector end of `resource_type` comes from, `None` for types without one
+/// (queues, topics, tables…).
+pub fn connector_role_source(resource_type: &str) -> Option<ConnectorRoleSource> {
+    let resource = profiles_file()?
+        .resources
+        .get(connector_type(resource_type))?;
+    match resource.role.as_ref()? {
+        Value::String(property) => Some(ConnectorRoleSource::Property(property.as_str())),
+        Value::Object(map) if map.get("Function")?.as_str()? == "GetEventsRuleRole" => {
+            Some(ConnectorRoleSource::EventsRuleTarget)
+        }
+        _ => None,
+    }
 }
 
 /// Replace the `%{Source.X}` / `%{Destination.X}` placeholders of a profile string (itself Sub
@@ -927,6 +1007,62 @@ mod tests {
             permission.statements[0].actions,
             vec!["lambda:InvokeFunction".to_string()]
         );
+    }
+
+    #[test]
+    fn id_references_stand_for_what_sam_derives() {
+        let arn = |t: &str| connector_id_value(t, "R", "Arn");
+        assert_eq!(arn("AWS::SQS::Queue").as_deref(), Some("${R.Arn}"));
+        assert_eq!(arn("AWS::SNS::Topic").as_deref(), Some("${R}"));
+        assert_eq!(
+            arn("AWS::Serverless::StateMachine").as_deref(),
+            Some("${R}")
+        );
+        assert_eq!(
+            arn("AWS::Serverless::Function").as_deref(),
+            Some("${R.Arn}")
+        );
+        assert_eq!(
+            connector_id_value("AWS::StepFunctions::StateMachine", "R", "Name").as_deref(),
+            Some("${R.Name}")
+        );
+        assert_eq!(
+            connector_id_value("AWS::Serverless::Api", "R", "ResourceId").as_deref(),
+            Some("${R}")
+        );
+        assert_eq!(
+            connector_id_value("AWS::ApiGatewayV2::Api", "R", "Qualifier").as_deref(),
+            Some("*")
+        );
+        assert_eq!(connector_id_value("AWS::SQS::Queue", "R", "Name"), None);
+        assert_eq!(arn("AWS::EC2::Instance"), None);
+        assert_eq!(
+            connector_role_source("AWS::Serverless::Function"),
+            Some(ConnectorRoleSource::Property("Role"))
+        );
+        assert_eq!(
+            connector_role_source("AWS::StepFunctions::StateMachine"),
+            Some(ConnectorRoleSource::Property("RoleArn"))
+        );
+        assert_eq!(
+            connector_role_source("AWS::Events::Rule"),
+            Some(ConnectorRoleSource::EventsRuleTarget)
+        );
+        assert_eq!(connector_role_source("AWS::SQS::Queue"), None);
+    }
+
+    #[test]
+    fn an_id_reference_feeds_a_connector_expansion() {
+        let got = connector_policy(
+            "AWS::Serverless::Function",
+            "AWS::SNS::Topic",
+            &["Write"],
+            &|f| connector_id_value("AWS::Serverless::Function", "Fn", f),
+            &|f| connector_id_value("AWS::SNS::Topic", "Alerts", f),
+        )
+        .unwrap();
+        assert_eq!(got.statements[0].resources, vec!["${Alerts}".to_string()]);
+        assert_eq!(got.statements[0].actions, vec!["sns:Publish".to_string()]);
     }
 
     #[test]
