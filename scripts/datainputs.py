@@ -40,8 +40,9 @@ VENV_STAMP = "cfn-policy-lint-lock.txt"
 REGISTRIES = ("pypi", "npm")
 
 LOCK_HEADER = """\
-# The inputs of the generated files in rules/iam/, pinned: registry, package, exact version,
-# digest of the file the registry serves (sha256 of the PyPI wheel, npm's SRI integrity).
+# The inputs of the generated files in rules/ (iam/, schema/, wiring/), pinned: registry,
+# package, exact version, digest of the file the registry serves (sha256 of the PyPI wheel,
+# npm's SRI integrity).
 # scripts/datainputs.py installs exactly these; scripts/refresh-data --upgrade rewrites this file
 # with the newest versions once the data they produce has passed its sanity checks.
 # Do not edit by hand unless you also regenerate the data (scripts/refresh-data).
