@@ -64,12 +64,9 @@ struct Template {
 
 #[derive(Deserialize)]
 struct ProfilesFile {
+    /// Source type -> destination type -> profile.
     profiles: BTreeMap<String, BTreeMap<String, Profile>>,
-    resources: BTreeMap<String, ConnectorResource>,
-}
-
-struct Profiles {
-    profiles: BTreeMap<String, BTreeMap<String, Profile>>,
+    /// By type: what an `Id` reference stands for.
     resources: BTreeMap<String, ConnectorResource>,
 }
 
@@ -105,17 +102,10 @@ fn templates() -> Option<&'static BTreeMap<String, Template>> {
     .as_ref()
 }
 
-fn profiles_file() -> Option<&'static Profiles> {
-    static DATA: OnceLock<Option<Profiles>> = OnceLock::new();
-    DATA.get_or_init(|| {
-        serde_json::from_str::<ProfilesFile>(PROFILES_JSON)
-            .ok()
-            .map(|f| Profiles {
-                profiles: f.profiles,
-                resources: f.resources,
-            })
-    })
-    .as_ref()
+fn profiles_file() -> Option<&'static ProfilesFile> {
+    static DATA: OnceLock<Option<ProfilesFile>> = OnceLock::new();
+    DATA.get_or_init(|| serde_json::from_str(PROFILES_JSON).ok())
+        .as_ref()
 }
 
 fn profiles() -> Option<&'static BTreeMap<String, BTreeMap<String, Profile>>> {
@@ -420,12 +410,15 @@ fn profile_text(
 }
 
 /// What an `AWS::Serverless::Connector` from a `source_type` resource to a `destination_type`
-/// one with `Permissions: permissions` generates, as SAM 's connector profiles say.
+/// one with `Permissions: permissions` generates, as SAM's connector profiles say. A connector
+/// with a list of destinations (or a resource's embedded `Connectors`, whose source is the
+/// resource itself) generates one such policy per destination: call once for each.
 ///
 /// `source(field)` and `destination(field)` give the Sub text of each end's values the profile
-/// uses: `Arn`, `Name`, `ResourceId`, `Qualifier` (for `!Ref`/`Id` ends, what SAM derives:
-/// `${Queue.Arn}` for a queue's `Arn`, `${Machine.Name}` for a state machine's `Name`, `*` for
-/// an API's `Qualifier`). Types may be SAM's (`AWS::Serverless::Function`) or CloudFormation's.
+/// uses: `Arn`, `Name`, `ResourceId`, `Qualifier`. For an end written `Id: X`,
+/// [`connector_id_value`] gives what SAM derives (`${Queue.Arn}` for a queue's `Arn`, `*` for an
+/// API's `Qualifier`); for an end written with `Arn:`, `Name:`… it is those values' Sub text.
+/// Types may be SAM's (`AWS::Serverless::Function`) or CloudFormation's.
 ///
 /// `None`: no profile for the pair, permissions SAM rejects (empty, unknown for the pair, or a
 /// combination the profile does not allow), or a value the callbacks cannot give.
