@@ -286,8 +286,9 @@ impl<'a> Reader<'a> {
                 template,
                 variables,
             } => {
-                let Some(text) = template.as_str().filter(|_| template.tag.is_none()
-                    || std::ptr::eq(template, host))
+                let Some(text) = template
+                    .as_str()
+                    .filter(|_| template.tag.is_none() || std::ptr::eq(template, host))
                 else {
                     return self.gap(Gap::Expression);
                 };
@@ -309,7 +310,12 @@ impl<'a> Reader<'a> {
             }
             Call::Join { .. } => {
                 let (text, pieces) = self.join_text(host);
-                self.parsed_definition(&text, true, Vec::new(), Locate::Pieces(text.clone(), pieces));
+                self.parsed_definition(
+                    &text,
+                    true,
+                    Vec::new(),
+                    Locate::Pieces(text.clone(), pieces),
+                );
             }
             Call::ToJsonString { value } => self.template_definition(value),
             _ => self.gap(Gap::Expression),
@@ -547,9 +553,7 @@ impl<'a> Reader<'a> {
     /// A string of the definition as `Fn::Sub` text, substitutions made.
     fn text(&self, node: &Node) -> String {
         match &self.mode {
-            Mode::Template => render(&string_template(node, self.source), |t| {
-                self.substitute(t)
-            }),
+            Mode::Template => render(&string_template(node, self.source), |t| self.substitute(t)),
             Mode::Parsed { sub, vars, .. } => {
                 let Some(value) = node.as_str() else {
                     return UNKNOWN.to_string();
@@ -669,7 +673,10 @@ impl Piece {
             let unescaped = offset - self.range.start - before.matches("${!").count();
             Some(unescaped.min(self.span.end - self.span.start))
         };
-        Some(self.span.sub(unescaped(range.start)?, unescaped(range.end)?))
+        Some(
+            self.span
+                .sub(unescaped(range.start)?, unescaped(range.end)?),
+        )
     }
 }
 
@@ -681,9 +688,7 @@ fn scalar_locate(scalar: &Node) -> Locate {
         anchor: None,
         kind: NodeKind::Scalar(Scalar {
             value: scalar.as_str().unwrap_or_default().to_string(),
-            style: scalar
-                .as_scalar()
-                .map_or(ScalarStyle::Plain, |s| s.style),
+            style: scalar.as_scalar().map_or(ScalarStyle::Plain, |s| s.style),
         }),
     };
     Locate::Scalar(copy)
@@ -865,7 +870,10 @@ Resources:
         assert_eq!(spanned(text, &d.tasks[0]), "Fn.Arn");
         assert_eq!(spanned(text, &d.tasks[1]), "arn:aws:states:::lambda:invoke");
         // The payload is data, not the target.
-        assert_eq!(d.tasks[1].parameters, [("FunctionName".into(), "${Fn}".into())]);
+        assert_eq!(
+            d.tasks[1].parameters,
+            [("FunctionName".into(), "${Fn}".into())]
+        );
     }
 
     #[test]
@@ -958,8 +966,14 @@ Resources:
             End: true
 "#;
         let d = read(text);
-        assert_eq!(resources(&d), ["${Fn.Arn}", "arn:aws:states:::events:putEvents", UNKNOWN]);
-        assert_eq!(d.tasks[1].parameter("Entries[0].EventBusName"), Some("my-bus"));
+        assert_eq!(
+            resources(&d),
+            ["${Fn.Arn}", "arn:aws:states:::events:putEvents", UNKNOWN]
+        );
+        assert_eq!(
+            d.tasks[1].parameter("Entries[0].EventBusName"),
+            Some("my-bus")
+        );
         assert_eq!(d.tasks[1].parameter("Entries[0].Source"), Some(UNKNOWN));
         assert_eq!(d.tasks[1].parameters.len(), 2);
         assert!(!d.complete);
@@ -1056,7 +1070,10 @@ Resources:
                 ("Dist", TaskKind::ItemReader)
             ]
         );
-        assert_eq!(d.tasks[0].parameters, [("TableName".into(), "${Table}".into())]);
+        assert_eq!(
+            d.tasks[0].parameters,
+            [("TableName".into(), "${Table}".into())]
+        );
         assert_eq!(d.tasks[1].resource, "arn:aws:states:::ecs:runTask.sync");
         assert_eq!(d.tasks[1].parameter("Cluster"), Some("${Cluster.Arn}"));
         assert_eq!(d.tasks[2].parameter("Bucket"), Some("${Bucket}"));
@@ -1178,6 +1195,22 @@ Resources:
     }
 
     #[test]
+    fn every_prefix_of_a_definition_is_read_without_panic() {
+        let definition = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":[{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"${Fn.Arn}","Parameters":{"FunctionName.$":"$.f","Entries":[{"EventBusName":"${!Bus}"}]},"End":true}}}],"End":true}}}"#;
+        for end in (0..=definition.len()).filter(|&e| definition.is_char_boundary(e)) {
+            let prefix = definition[..end].replace('\'', "''");
+            let text = format!(
+                "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub '{prefix}'\n      DefinitionSubstitutions: {{Bus: b}}\n"
+            );
+            let d = read(&text);
+            assert_eq!(d.complete, end == definition.len(), "{prefix}");
+            for task in &d.tasks {
+                assert!(task.span.end <= text.len());
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_outside_strings_keep_offsets() {
         let text = r#"{"a": ${X}, "b": "${Y}", "c": "q\"${Z}"}"#;
         let padded = pad_placeholders(text);
@@ -1190,7 +1223,11 @@ Resources:
     fn text_the_yaml_reader_refuses_is_read_as_json() {
         // A tab before a key: JSON, but not what the YAML readers take in a block.
         let definition = "{\n\t\"StartAt\": \"A\",\n\t\"States\": {\"A\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::sns:publish\", \"End\": true}}\n}";
-        let escaped = definition.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n").replace('\t', "\\t");
+        let escaped = definition
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+            .replace('\t', "\\t");
         let text = format!(
             "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: \"{escaped}\"\n"
         );
