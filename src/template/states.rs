@@ -218,16 +218,16 @@ enum Mode<'a> {
     Parsed {
         sub: bool,
         vars: Vec<(&'a str, &'a Node)>,
-        locate: Locate,
+        locate: Locate<'a>,
     },
 }
 
 /// How a span in a parsed definition text becomes a span of the file.
-enum Locate {
-    /// The text is the value of this scalar (its span and style, copied).
-    Scalar(Node),
-    /// The text was assembled from pieces (a `!Join`).
-    Pieces(String, Vec<Piece>),
+enum Locate<'a> {
+    /// The text is the value of this scalar.
+    Scalar(&'a Node),
+    /// The text was assembled from pieces (a `!Join`): the text, and its pieces.
+    Pieces(String, Vec<Piece<'a>>),
     /// Nowhere more precise than this span.
     Whole(Span),
 }
@@ -256,7 +256,7 @@ impl<'a> Reader<'a> {
         let values = entries
             .iter()
             .filter_map(|Entry { key, value }| {
-                let text = render(&string_template(value, self.source), |t| escape(t));
+                let text = render(&string_template(value, self.source), escape);
                 Some((key.as_str()?.to_string(), text))
             })
             .collect();
@@ -276,7 +276,7 @@ impl<'a> Reader<'a> {
     fn string_definition(&mut self, host: &'a Node) {
         let Some(i) = intrinsic(host) else {
             match host.as_str() {
-                Some(text) => self.parsed_definition(text, false, Vec::new(), scalar_locate(host)),
+                Some(text) => self.parsed_definition(text, false, Vec::new(), Locate::Scalar(host)),
                 None => self.gap(Gap::Malformed("DefinitionString is not a string".into())),
             }
             return;
@@ -306,7 +306,7 @@ impl<'a> Reader<'a> {
                             .filter_map(|e| Some((e.key.as_str()?, &e.value))),
                     );
                 }
-                self.parsed_definition(text, true, vars, scalar_locate(template));
+                self.parsed_definition(text, true, vars, Locate::Scalar(template));
             }
             Call::Join { .. } => {
                 let (text, pieces) = self.join_text(host);
@@ -323,33 +323,51 @@ impl<'a> Reader<'a> {
     }
 
     /// A `!Join` as `Fn::Sub` text, with where each piece of the text comes from.
-    fn join_text(&self, host: &Node) -> (String, Vec<Piece>) {
+    fn join_text(&self, host: &'a Node) -> (String, Vec<Piece<'a>>) {
         let mut text = String::new();
         let mut pieces = Vec::new();
-        for part in string_template(host, self.source).parts {
+        let (delimiter, items) = match intrinsic(host).map(|i| i.call) {
+            Some(Call::Join { delimiter, items }) => (delimiter, items),
+            _ => return (text, pieces),
+        };
+        let (Some(separator), Some(items)) = (delimiter.as_str(), items.as_sequence()) else {
+            return (UNKNOWN.to_string(), pieces);
+        };
+        let mut push = |text: &mut String, written: &str, span: Span, node: Option<&'a Node>| {
             let start = text.len();
-            let exact = match &part {
-                StringPart::Literal { text: t, span } => {
-                    let escaped = escape(t);
-                    let exact = self.source.get(span.start..span.end) == Some(t);
-                    text.push_str(&escaped);
-                    exact
-                }
-                other => {
-                    text.push_str(&render(
-                        &StringTemplate {
-                            parts: vec![other.clone()],
-                        },
-                        |t| escape(t),
-                    ));
-                    false
-                }
-            };
+            text.push_str(written);
             pieces.push(Piece {
                 range: start..text.len(),
-                span: part.span(),
-                exact,
+                span,
+                node,
             });
+        };
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 && !separator.is_empty() {
+                push(
+                    &mut text,
+                    &escape(separator),
+                    delimiter.span,
+                    Some(delimiter),
+                );
+            }
+            match item.as_str() {
+                // A line of the text: its bytes can be found in the file.
+                Some(line) if item.tag.is_none() => {
+                    push(&mut text, &escape(line), item.span, Some(item))
+                }
+                _ => {
+                    for part in string_template(item, self.source).parts {
+                        let written = render(
+                            &StringTemplate {
+                                parts: vec![part.clone()],
+                            },
+                            escape,
+                        );
+                        push(&mut text, &written, part.span(), None);
+                    }
+                }
+            }
         }
         (text, pieces)
     }
@@ -359,7 +377,7 @@ impl<'a> Reader<'a> {
         text: &str,
         sub: bool,
         vars: Vec<(&'a str, &'a Node)>,
-        locate: Locate,
+        locate: Locate<'a>,
     ) {
         if text.len() > MAX_DEFINITION_BYTES {
             return self.gap(Gap::TooLarge);
@@ -643,7 +661,7 @@ impl<'a> Reader<'a> {
             Locate::Whole(span) => *span,
             Locate::Pieces(text, pieces) => {
                 match pieces.iter().find(|p| p.range.contains(&range.start)) {
-                    Some(piece) => piece.locate(text, range).unwrap_or(piece.span),
+                    Some(piece) => piece.locate(text, range, self.source).unwrap_or(piece.span),
                     None => cover(pieces),
                 }
             }
@@ -652,50 +670,36 @@ impl<'a> Reader<'a> {
 }
 
 /// A piece of a definition text assembled from several nodes.
-struct Piece {
+struct Piece<'a> {
     /// Where it is in the text.
     range: std::ops::Range<usize>,
     /// Where it comes from in the file.
     span: Span,
-    /// Whether the file spells the piece's text byte for byte (except that the text has `${!`
-    /// where the file has `${`).
-    exact: bool,
+    /// The scalar whose value is the piece (but for `${` escaped as `${!`).
+    node: Option<&'a Node>,
 }
 
-impl Piece {
-    /// The file's bytes for `range` of the text, when they are known exactly.
-    fn locate(&self, text: &str, range: std::ops::Range<usize>) -> Option<Span> {
-        if !self.exact || range.start < self.range.start || range.end > self.range.end {
+impl Piece<'_> {
+    /// The file's bytes for `range` of the text, when they can be found.
+    fn locate(&self, text: &str, range: std::ops::Range<usize>, source: &str) -> Option<Span> {
+        let node = self.node?;
+        if range.start < self.range.start || range.end > self.range.end {
             return None;
         }
         let unescaped = |offset: usize| {
             let before = text.get(self.range.start..offset)?;
-            let unescaped = offset - self.range.start - before.matches("${!").count();
-            Some(unescaped.min(self.span.end - self.span.start))
+            Some(offset - self.range.start - before.matches("${!").count())
         };
-        Some(
-            self.span
-                .sub(unescaped(range.start)?, unescaped(range.end)?),
-        )
+        Some(value_span(
+            node,
+            unescaped(range.start)?..unescaped(range.end)?,
+            source,
+        ))
     }
 }
 
-/// How spans inside the value of `scalar` are found in the file.
-fn scalar_locate(scalar: &Node) -> Locate {
-    let copy = Node {
-        span: scalar.span,
-        tag: None,
-        anchor: None,
-        kind: NodeKind::Scalar(Scalar {
-            value: scalar.as_str().unwrap_or_default().to_string(),
-            style: scalar.as_scalar().map_or(ScalarStyle::Plain, |s| s.style),
-        }),
-    };
-    Locate::Scalar(copy)
-}
-
 /// The span of all the pieces.
-fn cover(pieces: &[Piece]) -> Span {
+fn cover(pieces: &[Piece<'_>]) -> Span {
     pieces
         .iter()
         .map(|p| p.span)
@@ -1192,6 +1196,28 @@ Resources:
         assert!(d.complete, "{:?}", d.gaps);
         assert_eq!(resources(&d), ["${Fn.Arn}", "${Other.Arn}"]);
         assert_eq!(spanned(text, &d.tasks[0]), "${FnArn}");
+        assert_eq!(spanned(text, &d.tasks[1]), "Other.Arn");
+
+        // The transform's output, in JSON: each line a string with escaped quotes.
+        let text = r#"{"Resources": {"Machine": {
+  "Type": "AWS::StepFunctions::StateMachine",
+  "Properties": {
+    "DefinitionString": {"Fn::Join": ["\n", [
+      "{",
+      "  \"StartAt\": \"A\",",
+      "  \"States\": {\"A\": {",
+      "    \"Resource\": \"${definition_substitution_1}\",",
+      "    \"Type\": \"Task\", \"End\": true",
+      "  }}",
+      "}"
+    ]]},
+    "DefinitionSubstitutions": {"definition_substitution_1": {"Fn::GetAtt": ["Fn", "Arn"]}}
+  }
+}}}"#;
+        let d = read(text);
+        assert!(d.complete, "{:?}", d.gaps);
+        assert_eq!(resources(&d), ["${Fn.Arn}"]);
+        assert_eq!(spanned(text, &d.tasks[0]), "${definition_substitution_1}");
     }
 
     #[test]
