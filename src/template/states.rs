@@ -111,6 +111,66 @@ impl TaskState {
     pub fn resource_is_known(&self) -> bool {
         !self.resource.contains(UNKNOWN)
     }
+
+    /// The service integration the resource names, when it is one
+    /// (`arn:<partition>:states:::<service>:<action>[.<pattern>]`); `None` for a Lambda
+    /// function or an activity named by its ARN, and for anything else.
+    pub fn integration(&self) -> Option<Integration<'_>> {
+        Integration::parse(&self.resource)
+    }
+}
+
+/// A service integration of Step Functions, read from a task's `Resource`:
+/// `arn:aws:states:::sqs:sendMessage.waitForTaskToken`,
+/// `arn:${AWS::Partition}:states:::aws-sdk:s3:listObjectsV2`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Integration<'t> {
+    /// The service as Step Functions names it (`lambda`, `sqs`, `states`, `ecs`, `s3`…).
+    pub service: &'t str,
+    /// An AWS SDK integration (`aws-sdk:<service>:<action>`), whose action is the service's
+    /// API action.
+    pub sdk: bool,
+    /// The action as written (`invoke`, `sendMessage`, `startExecution`, `listObjectsV2`).
+    pub action: &'t str,
+    /// The integration pattern after the `.`: `sync`, `sync:2`, `waitForTaskToken`; `None`
+    /// for request-response.
+    pub pattern: Option<&'t str>,
+}
+
+impl<'t> Integration<'t> {
+    /// Read `resource` (`Fn::Sub` text, as [`TaskState::resource`]).
+    pub fn parse(resource: &'t str) -> Option<Integration<'t>> {
+        let rest = resource.strip_prefix("arn:")?;
+        // The partition: a word, or a reference such as `${AWS::Partition}`.
+        let rest = match rest.strip_prefix("${") {
+            Some(inner) => &inner[inner.find('}')? + 1..],
+            None => &rest[rest.find(':')?..],
+        };
+        let rest = rest.strip_prefix(":states:::")?;
+        if rest.contains("${") {
+            return None;
+        }
+        let (rest, sdk) = match rest.strip_prefix("aws-sdk:") {
+            Some(rest) => (rest, true),
+            None => (rest, false),
+        };
+        let (service, call) = rest.split_once(':')?;
+        let (action, pattern) = match call.split_once('.') {
+            Some((action, pattern)) => (action, Some(pattern)),
+            None => (call, None),
+        };
+        let word = |w: &str| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        (word(service) && word(action)).then_some(Integration {
+            service,
+            sdk,
+            action,
+            pattern,
+        })
+    }
 }
 
 /// Why some part of a definition could not be read.
@@ -498,8 +558,8 @@ impl<'a> Reader<'a> {
         }
         let credentials = node.get("Credentials").map(|c| {
             match c.get("RoleArn").filter(|_| !self.is_expression(c)) {
-                Some(arn) => self.text(arn),
-                None => UNKNOWN.to_string(),
+                Some(arn) if !arn.as_str().is_some_and(is_jsonata) => self.text(arn),
+                _ => UNKNOWN.to_string(),
             }
         });
         let span = self.span(resource_node);
@@ -557,8 +617,7 @@ impl<'a> Reader<'a> {
                 }
             }
             NodeKind::Scalar(s) => {
-                let value = s.value.trim();
-                if jsonata && value.starts_with("{%") && value.ends_with("%}") {
+                if jsonata && is_jsonata(&s.value) {
                     out.push((path, UNKNOWN.to_string()));
                 } else {
                     out.push((path, self.text(node)));
@@ -733,6 +792,12 @@ fn render(template: &StringTemplate<'_>, literal: impl Fn(&str) -> String) -> St
         }
     }
     out
+}
+
+/// A JSONata expression (`{% … %}`), evaluated at run time.
+fn is_jsonata(value: &str) -> bool {
+    let value = value.trim();
+    value.starts_with("{%") && value.ends_with("%}")
 }
 
 /// Literal text as `Fn::Sub` text.
@@ -1108,6 +1173,8 @@ Resources:
             Arguments:
               FunctionName: '{% $states.input.fn %}'
               Qualifier: live
+            Credentials:
+              RoleArn: '{% $states.input.role %}'
             Next: C
           C:
             Type: Task
@@ -1124,6 +1191,7 @@ Resources:
         assert_eq!(d.tasks[0].credentials.as_deref(), Some(UNKNOWN));
         assert_eq!(d.tasks[1].parameter("FunctionName"), Some(UNKNOWN));
         assert_eq!(d.tasks[1].parameter("Qualifier"), Some("live"));
+        assert_eq!(d.tasks[1].credentials.as_deref(), Some(UNKNOWN));
         assert_eq!(d.tasks[2].parameter(""), Some(UNKNOWN));
         assert_eq!(d.tasks[2].credentials.as_deref(), Some("${Other.Arn}"));
     }
@@ -1233,6 +1301,37 @@ Resources:
             for task in &d.tasks {
                 assert!(task.span.end <= text.len());
             }
+        }
+    }
+
+    #[test]
+    fn integrations_are_read_from_the_resource() {
+        let cases = [
+            (
+                "arn:aws:states:::lambda:invoke",
+                Some(("lambda", false, "invoke", None)),
+            ),
+            (
+                "arn:${AWS::Partition}:states:::sqs:sendMessage.waitForTaskToken",
+                Some(("sqs", false, "sendMessage", Some("waitForTaskToken"))),
+            ),
+            (
+                "arn:aws-us-gov:states:::states:startExecution.sync:2",
+                Some(("states", false, "startExecution", Some("sync:2"))),
+            ),
+            (
+                "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+                Some(("s3", true, "listObjectsV2", None)),
+            ),
+            ("${Fn.Arn}", None),
+            ("arn:aws:lambda:us-east-1:123456789012:function:f", None),
+            ("arn:aws:states:us-east-1:123456789012:activity:a", None),
+            ("arn:aws:states:::${Service}:invoke", None),
+            ("arn:aws:states:::lambda", None),
+        ];
+        for (resource, expected) in cases {
+            let got = Integration::parse(resource).map(|i| (i.service, i.sdk, i.action, i.pattern));
+            assert_eq!(got, expected, "{resource}");
         }
     }
 
