@@ -19,6 +19,10 @@
 //! [`UNKNOWN`] (`${?}`) for a value that cannot be known from the template: a `.$` path or a
 //! JSONata expression computed at run time, an `Fn::If`, a placeholder without substitution.
 //!
+//! [`TaskState::integration`] reads a service integration's resource
+//! (`arn:aws:states:::sqs:sendMessage.waitForTaskToken`) into service, action and pattern;
+//! [`Definition::distributed_maps`] names the `Map` states that start child executions.
+//!
 //! Nothing here judges a definition: a text that does not parse, a state that cannot be read,
 //! a `Resource` with an unknown piece, each leaves a [`Gap`], and a definition with a gap is
 //! not [`complete`](Definition::complete), so callers must treat "which services it calls" as
@@ -49,7 +53,7 @@ const MAX_PARAMETER_DEPTH: usize = 16;
 
 /// Keys under `Parameters` / `Arguments` whose values are the data sent to the service, not
 /// the name of what is called: their content is not reported.
-const DATA_KEYS: &[&str] = &[
+pub const DATA_KEYS: &[&str] = &[
     "Payload",
     "Input",
     "MessageBody",
@@ -192,6 +196,9 @@ pub enum Gap {
     State(String),
     /// The `Resource` of this state has a piece whose value is not known.
     UnknownResource(String),
+    /// The state machine is declared in an `Fn::ForEach` loop: its `${…}` may name the loop's
+    /// identifier, not the template's names.
+    InLoop,
 }
 
 impl fmt::Display for Gap {
@@ -206,6 +213,7 @@ impl fmt::Display for Gap {
             Gap::UnknownResource(name) => {
                 write!(f, "the Resource of state `{name}` is not known")
             }
+            Gap::InLoop => f.write_str("the state machine is declared in an `Fn::ForEach` loop"),
         }
     }
 }
@@ -219,6 +227,10 @@ pub struct Definition {
     /// calls that were found, and there may be others.
     pub complete: bool,
     pub gaps: Vec<Gap>,
+    /// The names of the `Map` states run in distributed mode
+    /// (`ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED`): each starts child executions of
+    /// the state machine itself (`states:StartExecution`).
+    pub distributed_maps: Vec<String>,
 }
 
 /// The definition of an `AWS::StepFunctions::StateMachine` or `AWS::Serverless::StateMachine`
@@ -245,6 +257,9 @@ pub fn read_definition(resource: &Resource<'_>, source: &str) -> Option<Definiti
     };
     if resource.property(external).is_some() {
         reader.gap(Gap::External);
+    }
+    if resource.in_loop {
+        reader.gap(Gap::InLoop);
     }
     let inline = resource.property("Definition");
     let string = (!serverless)
@@ -522,7 +537,16 @@ impl<'a> Reader<'a> {
             },
             "Map" => {
                 match node.get("ItemProcessor").or_else(|| node.get("Iterator")) {
-                    Some(processor) => self.machine(processor, depth + 1),
+                    Some(processor) => {
+                        let mode = processor
+                            .get("ProcessorConfig")
+                            .and_then(|c| c.get("Mode"))
+                            .and_then(Node::as_str);
+                        if mode == Some("DISTRIBUTED") {
+                            self.out.distributed_maps.push(name.to_string());
+                        }
+                        self.machine(processor, depth + 1)
+                    }
                     None => self.gap(Gap::State(format!("`{name}` has no ItemProcessor"))),
                 }
                 for (key, kind) in [
@@ -1122,6 +1146,7 @@ Resources:
                       Resource: arn:aws:states:::s3:listObjectsV2
                       Parameters: {Bucket: !Ref Bucket}
                     ItemProcessor:
+                      ProcessorConfig: {Mode: DISTRIBUTED, ExecutionType: STANDARD}
                       StartAt: Noop
                       States: {Noop: {Type: Pass, End: true}}
                     End: true
@@ -1146,6 +1171,7 @@ Resources:
         assert_eq!(d.tasks[1].resource, "arn:aws:states:::ecs:runTask.sync");
         assert_eq!(d.tasks[1].parameter("Cluster"), Some("${Cluster.Arn}"));
         assert_eq!(d.tasks[2].parameter("Bucket"), Some("${Bucket}"));
+        assert_eq!(d.distributed_maps, ["Dist"]);
     }
 
     #[test]
@@ -1240,6 +1266,11 @@ Resources:
         }
         let serverless = "Resources:\n  Machine:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      DefinitionUri: s3://b/k\n";
         assert_eq!(read(serverless).gaps, [Gap::External]);
+
+        let looped = "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Machines:\n    - Name\n    - [A, B]\n    - Machine:\n        Type: AWS::StepFunctions::StateMachine\n        Properties:\n          Definition:\n            States:\n              A: {Type: Task, Resource: !Sub '${Name}', End: true}\n";
+        let d = read(looped);
+        assert_eq!(d.gaps, [Gap::InLoop]);
+        assert_eq!(resources(&d), ["${Name}"]);
     }
 
     #[test]
