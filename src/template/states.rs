@@ -1027,6 +1027,43 @@ Resources:
     }
 
     #[test]
+    fn long_form_sub_in_a_json_template() {
+        let text = r#"{"Resources": {"Machine": {
+  "Type": "AWS::StepFunctions::StateMachine",
+  "Properties": {"DefinitionString": {"Fn::Sub": [
+    "{\"StartAt\": \"Batch\", \"States\": {\"Batch\": {\"Type\": \"Task\", \"Resource\": \"arn:${AWS::Partition}:states:::batch:submitJob.sync\", \"Parameters\": {\"JobName\": \"j\", \"JobQueue\": \"${Queue}\", \"JobDefinition\": \"${Def}\", \"ContainerOverrides\": {\"Environment\": [{\"Name\": \"A\", \"Value.$\": \"$.a\"}]}}, \"End\": true}}}",
+    {"Def": {"Ref": "JobDefinition"}}
+  ]}}
+}}}"#;
+        let d = read(text);
+        assert!(d.complete, "{:?}", d.gaps);
+        let task = &d.tasks[0];
+        assert_eq!(
+            task.resource,
+            "arn:${AWS::Partition}:states:::batch:submitJob.sync"
+        );
+        assert_eq!(task.parameter("JobQueue"), Some("${Queue}"));
+        assert_eq!(task.parameter("JobDefinition"), Some("${JobDefinition}"));
+        assert_eq!(
+            task.parameter("ContainerOverrides.Environment[0].Name"),
+            Some("A")
+        );
+        assert_eq!(
+            task.parameter("ContainerOverrides.Environment[0].Value"),
+            Some(UNKNOWN)
+        );
+        assert_eq!(
+            spanned(text, task),
+            "arn:${AWS::Partition}:states:::batch:submitJob.sync"
+        );
+        let integration = task.integration().unwrap();
+        assert_eq!(
+            (integration.service, integration.action, integration.pattern),
+            ("batch", "submitJob", Some("sync"))
+        );
+    }
+
+    #[test]
     fn definition_substitutions_fill_placeholders() {
         let text = r#"
 Resources:
