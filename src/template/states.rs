@@ -95,10 +95,10 @@ pub struct TaskState {
     /// `Credentials.RoleArn` (the role the task assumes to make the call) as `Fn::Sub` text,
     /// [`UNKNOWN`] when computed.
     pub credentials: Option<String>,
-    /// The bytes of the `Resource` value: exact for a `Definition` mapping and for a
-    /// `DefinitionString` whose text the source spells without escapes (a plain, quoted or
-    /// literal block scalar); otherwise the smallest node that holds it (the line of a
-    /// `!Join`, the whole string).
+    /// The bytes of the `Resource` value: exact for a `Definition` mapping, and for a
+    /// `DefinitionString` (or a line of its `!Join`) whose source spells the value without
+    /// escapes or where its text occurs as often in the source as in the value (JSON strings
+    /// with `\"` included); otherwise the whole string or line that holds it.
     pub span: Span,
 }
 
