@@ -1027,6 +1027,26 @@ Resources:
     }
 
     #[test]
+    fn to_json_string_reads_like_a_definition() {
+        let text = r#"
+Transform: AWS::LanguageExtensions
+Resources:
+  Machine:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      DefinitionString:
+        Fn::ToJsonString:
+          StartAt: A
+          States:
+            A: {Type: Task, Resource: arn:aws:states:::sns:publish, Parameters: {TopicArn: !Ref Topic}, End: true}
+"#;
+        let d = read(text);
+        assert!(d.complete, "{:?}", d.gaps);
+        assert_eq!(d.tasks[0].parameter("TopicArn"), Some("${Topic}"));
+        assert_eq!(spanned(text, &d.tasks[0]), "arn:aws:states:::sns:publish");
+    }
+
+    #[test]
     fn long_form_sub_in_a_json_template() {
         let text = r#"{"Resources": {"Machine": {
   "Type": "AWS::StepFunctions::StateMachine",
