@@ -1424,6 +1424,31 @@ Resources:
     }
 
     #[test]
+    fn size_and_nesting_are_bounded() {
+        let wrap = |definition: &str| {
+            format!(
+                "Resources:\n  Machine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: '{definition}'\n"
+            )
+        };
+        // Parallel states nested 40 deep, a task at the bottom.
+        let mut definition = r#"{"States":{"T":{"Type":"Task","Resource":"r"}}}"#.to_string();
+        for _ in 0..40 {
+            definition =
+                format!(r#"{{"States":{{"P":{{"Type":"Parallel","Branches":[{definition}]}}}}}}"#);
+        }
+        let d = read(&wrap(&definition));
+        assert_eq!(d.gaps, [Gap::TooLarge]);
+        assert!(d.tasks.is_empty());
+        // A text over the limit is not read at all.
+        let padding = " ".repeat(MAX_DEFINITION_BYTES);
+        let d = read(&wrap(&format!(
+            r#"{{"States":{{"T":{{"Type":"Task","Resource":"r"}}}}}}{padding}"#
+        )));
+        assert_eq!(d.gaps, [Gap::TooLarge]);
+        assert!(d.tasks.is_empty());
+    }
+
+    #[test]
     fn placeholders_outside_strings_keep_offsets() {
         let text = r#"{"a": ${X}, "b": "${Y}", "c": "q\"${Z}"}"#;
         let padded = pad_placeholders(text);
