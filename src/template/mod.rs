@@ -9,6 +9,7 @@
 //! - [`external`]: values filled in outside the template (dynamic references, tool variables).
 //! - [`foreach`]: `Fn::ForEach` loops, what they generate and the references they build.
 //! - [`branches`]: where the branches of every `Fn::If` are, and the condition choosing each.
+//! - [`states`]: the service calls of a Step Functions state machine's definition.
 
 pub mod branches;
 pub mod external;
@@ -17,6 +18,7 @@ pub mod intrinsic;
 pub mod model;
 pub mod refs;
 pub mod spans;
+pub mod states;
 pub mod strtemplate;
 pub mod sub;
 
