@@ -96,6 +96,29 @@ impl<'a> Bindings<'a> {
     }
 }
 
+/// The resource declared or generated under `name`, when its type is known: a resource of
+/// `Resources`, a loop's resource named by its pattern as written (`!GetAtt ${Name}Queue.Arn`
+/// in the loop), or one of the names a loop over literal values generates (`QueueA`). A loop
+/// resource whose type its values complete is not known.
+pub fn resource_named<'t, 'a>(template: &'t Template<'a>, name: &str) -> Option<&'t Resource<'a>> {
+    let r = match template.resource(name) {
+        Some(r) => r,
+        None => {
+            let generated = template.generated("Resources").find(|g| {
+                g.names
+                    .as_ref()
+                    .is_some_and(|names| names.iter().any(|n| n == name))
+            })?;
+            template
+                .resources
+                .iter()
+                .find(|r| std::ptr::eq(r.key, generated.node))?
+        }
+    };
+    let templated = r.in_loop && r.type_.is_some_and(|t| t.contains('{'));
+    (!templated).then_some(r)
+}
+
 /// One identifier of the loops around a resource and its values (`None`: not literal).
 struct Identifier<'a> {
     name: &'a str,

@@ -213,8 +213,8 @@ fn attribute_problem(
     attribute: &str,
     span: Span,
 ) -> Option<Problem> {
-    let r = template.resource(resource)?;
-    if r.in_loop || r.type_node.is_some_and(|n| n.tag.is_some()) {
+    let r = loops::resource_named(template, resource)?;
+    if r.type_node.is_some_and(|n| n.tag.is_some()) {
         return None;
     }
     let type_name = r.type_?;

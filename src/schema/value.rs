@@ -227,10 +227,7 @@ pub fn parameter_json(type_: &str) -> Option<Json> {
 
 /// The JSON type of `!GetAtt resource.attribute`, when the resource's schema says it.
 pub fn attribute_json(template: &Template<'_>, resource: &str, attribute: &str) -> Option<Json> {
-    let r = template.resource(resource)?;
-    if r.in_loop {
-        return None;
-    }
+    let r = super::loops::resource_named(template, resource)?;
     let rt: &ResourceType = catalog().get(r.type_?)?;
     let schema = rt.attribute(attribute)??;
     match schema.get("type") {
