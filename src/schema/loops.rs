@@ -119,6 +119,15 @@ pub fn resource_named<'t, 'a>(template: &'t Template<'a>, name: &str) -> Option<
     (!templated).then_some(r)
 }
 
+/// Whether the loops around `r` generate it at all: not when one of them is not found or
+/// has an empty literal collection.
+pub fn expands<'a>(template: &Template<'a>, r: &Resource<'a>) -> bool {
+    identifiers(template, r).is_some_and(|ids| {
+        !ids.iter()
+            .any(|i| i.values.as_ref().is_some_and(Vec::is_empty))
+    })
+}
+
 /// One identifier of the loops around a resource and its values (`None`: not literal).
 struct Identifier<'a> {
     name: &'a str,

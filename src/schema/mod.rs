@@ -70,8 +70,11 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
         let (Some(type_name), Some(type_node)) = (r.type_, r.type_node) else {
             continue;
         };
-        // A type a loop's values complete (`AWS::${Service}::…`) is not judged.
-        if type_node.tag.is_some() || r.in_loop && type_name.contains('{') {
+        // A type a loop's values complete (`AWS::${Service}::…`) is not judged, nor a
+        // resource its loops never generate.
+        if type_node.tag.is_some()
+            || r.in_loop && (type_name.contains('{') || !loops::expands(template, r))
+        {
             continue;
         }
         if !catalog.contains(type_name) {
@@ -377,9 +380,10 @@ mod tests {
         // Only the misspelling, which no value changes.
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(at(&text, &found[0]), "BucketNme");
-        // A required property a templated key might give is not reported missing.
+        // A required property a templated key might give is not reported missing; a loop
+        // over an empty list generates nothing, so its resources are not judged.
         let (_, found) = in_loop(
-            "  Fn::ForEach::Q:\n    - K\n    - !Ref Names\n    - Rule${K}:\n        Type: AWS::Events::Rule\n        Properties:\n          ${K}: x\n  Fn::ForEach::E:\n    - K\n    - []\n    - Q${K}:\n        Type: AWS::SQS::Queue\n        Properties:\n          FifoQueue: maybe\n",
+            "  Fn::ForEach::Q:\n    - K\n    - !Ref Names\n    - Sub${K}:\n        Type: AWS::SNS::Subscription\n        Properties:\n          ${K}: x\n  Fn::ForEach::E:\n    - K\n    - []\n    - Q${K}:\n        Type: AWS::SQS::Queu\n        Properties:\n          FifoQueue: maybe\n",
         );
         assert!(found.is_empty(), "{found:?}");
     }
