@@ -128,6 +128,9 @@ pub fn expands<'a>(template: &Template<'a>, r: &Resource<'a>) -> bool {
     })
 }
 
+/// A message and the expansions (indices of combinations) that give it.
+type Hits = (String, Vec<usize>);
+
 /// One identifier of the loops around a resource and its values (`None`: not literal).
 struct Identifier<'a> {
     name: &'a str,
@@ -207,7 +210,7 @@ pub fn validate_expansions<'a>(
         return validate(&bindings);
     }
     // One finding per kind and place; the expansions giving each message, in order.
-    let mut merged: Vec<(Problem, Vec<(String, Vec<usize>)>)> = Vec::new();
+    let mut merged: Vec<(Problem, Vec<Hits>)> = Vec::new();
     let mut index: HashMap<(super::Kind, Span), usize> = HashMap::new();
     for (c, combination) in combinations.iter().enumerate() {
         let mut bindings = unknown.clone();
