@@ -6,6 +6,8 @@
 //! - [`value`]: what a template value is, as far as its type can be known (literals, intrinsics
 //!   with known result types, `Fn::If` branches, `AWS::NoValue`).
 //! - `validate`: `Properties` against the schema.
+//! - `loops`: a resource of `Fn::ForEach` loops validated for each expansion, the findings
+//!   merged.
 //!
 //! [`check`] runs everything once per file and returns plain findings, each with the [`Kind`]
 //! of problem; the rules of the `schema` family each report their kind.
