@@ -6,15 +6,18 @@
 //! - [`value`]: what a template value is, as far as its type can be known (literals, intrinsics
 //!   with known result types, `Fn::If` branches, `AWS::NoValue`).
 //! - `validate`: `Properties` against the schema.
+//! - `loops`: a resource of `Fn::ForEach` loops validated for each expansion, the findings
+//!   merged.
 //!
 //! [`check`] runs everything once per file and returns plain findings, each with the [`Kind`]
 //! of problem; the rules of the `schema` family each report their kind.
 //!
-//! Resources declared inside `Fn::ForEach` are not checked: their logical IDs and values
-//! depend on the loop's identifier. Per-expansion validation plugs in at [`check`]'s loop over
-//! resources, once the template model expands the loops.
+//! A resource declared inside `Fn::ForEach` loops is validated once per combination of the
+//! values of the identifiers it uses (`loops`), without building an expanded template; a
+//! finding every expansion shares is reported once, at the bytes of the loop body.
 
 pub mod catalog;
+mod loops;
 mod validate;
 pub mod value;
 
@@ -66,13 +69,14 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
     // it stands in unknown, which validation already treats so.)
     let opaque = template.has_opaque_transform() || template.has_preprocessor_syntax();
     for r in &template.resources {
-        if r.in_loop {
-            continue; // Fn::ForEach: per-expansion validation plugs in here.
-        }
         let (Some(type_name), Some(type_node)) = (r.type_, r.type_node) else {
             continue;
         };
-        if type_node.tag.is_some() {
+        // A type a loop's values complete (`AWS::${Service}::…`) is not judged, nor a
+        // resource its loops never generate.
+        if type_node.tag.is_some()
+            || r.in_loop && (type_name.contains('{') || !loops::expands(template, r))
+        {
             continue;
         }
         if !catalog.contains(type_name) {
@@ -108,15 +112,24 @@ pub fn check<'a>(template: &Template<'a>, source: &'a str, regions: &[&str]) -> 
         let Some(rt) = catalog.get(type_name) else {
             continue;
         };
-        let mut v = Validator::new(template, source, rt);
-        v.skip_top_required = r.is_serverless() && template.globals.is_some();
         let anchor = r
             .node
             .get_entry("Properties")
             .map(|e| e.key.span)
             .unwrap_or(r.key.span);
-        v.resource(r.properties, anchor);
-        out.append(&mut v.out);
+        let validate = |bindings: &loops::Bindings<'a>| {
+            let mut v = Validator::new(template, source, rt);
+            v.skip_top_required = r.is_serverless() && template.globals.is_some();
+            v.loops = bindings.clone();
+            v.resource(r.properties, anchor);
+            v.out
+        };
+        if r.in_loop {
+            // Each expansion of the loop body, its findings merged (`loops`).
+            out.extend(loops::validate_expansions(template, r, validate));
+        } else {
+            out.extend(validate(&loops::Bindings::default()));
+        }
     }
     if !opaque {
         attributes(template, source, &mut out);
@@ -205,8 +218,8 @@ fn attribute_problem(
     attribute: &str,
     span: Span,
 ) -> Option<Problem> {
-    let r = template.resource(resource)?;
-    if r.in_loop || r.type_node.is_some_and(|n| n.tag.is_some()) {
+    let r = loops::resource_named(template, resource)?;
+    if r.type_node.is_some_and(|n| n.tag.is_some()) {
         return None;
     }
     let type_name = r.type_?;
@@ -275,7 +288,7 @@ mod tests {
     }
 
     #[test]
-    fn region_availability_and_loops_and_unknown_values() {
+    fn region_availability_and_unknown_values() {
         // A type us-east-1 offers but a region of China does not.
         let text = "Resources:\n  A:\n    Type: AWS::Bedrock::Agent\n    Properties:\n      AgentName: a\n";
         let found = problems(text, &["cn-north-1"]);
@@ -283,8 +296,135 @@ mod tests {
             .iter()
             .any(|p| p.kind == Kind::UnknownResourceType && p.message.contains("cn-north-1")));
         assert!(problems(text, &[DEFAULT_REGION]).is_empty());
-        // Fn::ForEach resources and values of unknown type are silent.
-        let text = "Transform: AWS::LanguageExtensions\nResources:\n  Fn::ForEach::Q:\n    - N\n    - [a]\n    - ${N}Queue:\n        Type: AWS::SQS::Queue\n        Properties:\n          FifoQueue: maybe\n  Q2:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: !FindInMap [M, a, b]\n      DelaySeconds: !ImportValue x\n";
+        // Values of unknown type are silent.
+        let text = "Resources:\n  Q2:\n    Type: AWS::SQS::Queue\n    Properties:\n      FifoQueue: !FindInMap [M, a, b]\n      DelaySeconds: !ImportValue x\n";
         assert!(problems(text, &[DEFAULT_REGION]).is_empty());
+    }
+
+    /// A template whose `Resources` are `body`, with a `CommaDelimitedList` parameter `Names`.
+    fn in_loop(body: &str) -> (String, Vec<Problem>) {
+        let text = format!(
+            "Transform: AWS::LanguageExtensions\nParameters:\n  Names: {{Type: CommaDelimitedList}}\nResources:\n{body}"
+        );
+        let found = problems(&text, &[DEFAULT_REGION]);
+        (text, found)
+    }
+
+    fn at<'t>(text: &'t str, p: &Problem) -> &'t str {
+        &text[p.span.start..p.span.end]
+    }
+
+    #[test]
+    fn a_wrong_type_in_a_loop_body_is_found_once_at_the_body() {
+        let (text, found) = in_loop(
+            "  Fn::ForEach::Q:\n    - N\n    - [a, b, c]\n    - ${N}Queue:\n        Type: AWS::SQS::Queue\n        Properties:\n          FifoQueue: maybe\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, Kind::InvalidPropertyType);
+        assert_eq!(at(&text, &found[0]), "maybe");
+        // Every expansion has it: no value is named.
+        assert!(
+            !found[0].message.contains("for `N`"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_body_valid_for_every_value_is_silent() {
+        let (_, found) = in_loop(
+            "  Fn::ForEach::T:\n    - Name\n    - [Points, Score, Leaderboard]\n    - Table${Name}:\n        Type: AWS::DynamoDB::Table\n        Properties:\n          TableName: !Ref Name\n          BillingMode: PAY_PER_REQUEST\n          AttributeDefinitions:\n            - {AttributeName: id, AttributeType: S}\n          KeySchema:\n            - {AttributeName: id, KeyType: HASH}\n          Tags:\n            - {Key: !Sub '${Name}-tag', Value: '&{Name}'}\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_value_dependent_error_names_the_value() {
+        let (text, found) = in_loop(
+            "  Fn::ForEach::B:\n    - Mode\n    - [Enabled, Beta, Suspended]\n    - Bucket${Mode}:\n        Type: AWS::S3::Bucket\n        Properties:\n          VersioningConfiguration:\n            Status: ${Mode}\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, Kind::InvalidPropertyValue);
+        assert_eq!(at(&text, &found[0]), "${Mode}");
+        assert!(
+            found[0].message.contains("`Beta`")
+                && found[0].message.ends_with("(for `Mode` = `Beta`)"),
+            "{}",
+            found[0].message
+        );
+        // `!Ref Mode` and a `!Sub` of the identifier alone are the same value.
+        for written in ["!Ref Mode", "!Sub '${Mode}'"] {
+            let (_, found) = in_loop(&format!(
+                "  Fn::ForEach::B:\n    - Mode\n    - [Enabled, Beta]\n    - Bucket${{Mode}}:\n        Type: AWS::S3::Bucket\n        Properties:\n          VersioningConfiguration:\n            Status: {written}\n"
+            ));
+            assert_eq!(found.len(), 1, "{written}: {found:?}");
+            assert!(found[0].message.ends_with("(for `Mode` = `Beta`)"));
+        }
+        // Wrong for several values: one finding, naming them all.
+        let (_, found) = in_loop(
+            "  Fn::ForEach::Q:\n    - N\n    - [a, b, '3']\n    - ${N}Queue:\n        Type: AWS::SQS::Queue\n        Properties:\n          DelaySeconds: !Ref N\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .ends_with("(for `N` = `a`; likewise for `N` = `b`)"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn a_parameter_collection_leaves_value_dependent_parts_unjudged() {
+        let (text, found) = in_loop(
+            "  Fn::ForEach::B:\n    - Mode\n    - !Ref Names\n    - Bucket${Mode}:\n        Type: AWS::S3::Bucket\n        Properties:\n          VersioningConfiguration:\n            Status: !Ref Mode\n          ${Mode}Setting: 1\n          Tags:\n            - Key: !Sub '${Mode}'\n              Value: ${Mode}\n          BucketNme: x\n",
+        );
+        // Only the misspelling, which no value changes.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(at(&text, &found[0]), "BucketNme");
+        // A required property a templated key might give is not reported missing; a loop
+        // over an empty list generates nothing, so its resources are not judged.
+        let (_, found) = in_loop(
+            "  Fn::ForEach::Q:\n    - K\n    - !Ref Names\n    - Sub${K}:\n        Type: AWS::SNS::Subscription\n        Properties:\n          ${K}: x\n  Fn::ForEach::E:\n    - K\n    - []\n    - Q${K}:\n        Type: AWS::SQS::Queu\n        Properties:\n          FifoQueue: maybe\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn nested_loops_and_templated_property_names() {
+        let (text, found) = in_loop(
+            "  Fn::ForEach::Outer:\n    - Env\n    - [dev, prod]\n    - Fn::ForEach::Inner:\n        - Kind\n        - [Enabled, Bogus]\n        - Bucket${Env}${Kind}:\n            Type: AWS::S3::Bucket\n            Properties:\n              VersioningConfiguration:\n                Status: ${Kind}\n              Bucket${Env}: x\n",
+        );
+        let mut found = found;
+        found.sort_by_key(|p| p.span.start);
+        let messages: Vec<(&str, &str)> = found
+            .iter()
+            .map(|p| (at(&text, p), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                (
+                    "${Kind}",
+                    "`Bogus` is not an allowed value of `Status` (for `Kind` = `Bogus`)"
+                ),
+                (
+                    "Bucket${Env}",
+                    "`Bucketdev` is not a property of `AWS::S3::Bucket` (for `Env` = `dev`; likewise for `Env` = `prod`)"
+                ),
+            ]
+        );
+        // A key that some values complete into a property: `Bucket${Env}` with `Env` = `Name`
+        // is `BucketName`.
+        let (_, found) = in_loop(
+            "  Fn::ForEach::B:\n    - Env\n    - [Name, Nope]\n    - B${Env}:\n        Type: AWS::S3::Bucket\n        Properties:\n          Bucket${Env}: my-bucket\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.ends_with("(for `Env` = `Nope`)"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[0].fix.is_none());
     }
 }

@@ -6,7 +6,8 @@
 //! the condition; `AWS::NoValue` removes the property it is the value of.
 
 use super::catalog::{scalar_text as json_text, ResourceType};
-use super::value::{computed_fits, scalar_fits, scalar_number, scalar_text, shape, Json, Shape};
+use super::loops::{Bindings, Expanded};
+use super::value::{computed_fits, scalar_fits, scalar_number, scalar_text, shape_in, Json, Shape};
 use super::{Kind, Problem};
 use crate::diagnostic::{Edit, Finding, Fix};
 use crate::source::Span;
@@ -15,6 +16,7 @@ use crate::template::{alternatives, is_no_value, spans::whole_value_span, Templa
 use crate::yaml::{Entry, Node, Resolved, ScalarStyle};
 use regex::Regex;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -30,9 +32,11 @@ pub(super) struct Validator<'a, 't> {
     /// The `Fn::If` branches taken to reach the current value: (condition, then-branch?).
     branches: Vec<(&'a str, bool)>,
     /// Property names from the resource down to the current value, for messages.
-    path: Vec<&'a str>,
+    path: Vec<Cow<'a, str>>,
     /// Skip `required` (SAM `Globals` may supply the properties, at any depth).
     pub skip_top_required: bool,
+    /// What the identifiers of the `Fn::ForEach` loops around the resource stand for.
+    pub loops: Bindings<'a>,
 }
 
 impl<'a, 't> Validator<'a, 't> {
@@ -45,6 +49,7 @@ impl<'a, 't> Validator<'a, 't> {
             branches: Vec::new(),
             path: Vec::new(),
             skip_top_required: false,
+            loops: Bindings::default(),
         }
     }
 
@@ -116,7 +121,7 @@ impl<'a, 't> Validator<'a, 't> {
             return;
         }
         let schema = self.rt.resolve(schema);
-        match shape(node, self.template) {
+        match shape_in(node, self.template, &self.loops) {
             Shape::Choice {
                 condition,
                 then,
@@ -159,6 +164,9 @@ impl<'a, 't> Validator<'a, 't> {
         let ok = match &shape {
             Shape::Scalar(Resolved::Null) => return, // nulls are left to other checks
             Shape::Scalar(r) => wanted.is_empty() || wanted.iter().any(|w| scalar_fits(r, *w)),
+            Shape::Expanded(t) => {
+                wanted.is_empty() || wanted.iter().any(|w| scalar_fits(&Resolved::Str(t), *w))
+            }
             Shape::Object(_) => fits(Json::Object),
             Shape::Array(_) => fits(Json::Array),
             Shape::Computed { json, .. } => {
@@ -175,7 +183,11 @@ impl<'a, 't> Validator<'a, 't> {
         match shape {
             Shape::Object(entries) => self.object(entries, schema, anchor, depth),
             Shape::Array(items) => self.array(node, items, schema, depth),
-            Shape::Scalar(r) => self.scalar(node, &r, schema),
+            Shape::Scalar(r) => {
+                let raw = node.as_str().unwrap_or_default();
+                self.scalar(node, &r, raw, schema)
+            }
+            Shape::Expanded(t) => self.scalar(node, &Resolved::Str(&t), &t, schema),
             _ => {}
         }
         self.combinators(node, schema, anchor, depth);
@@ -194,15 +206,16 @@ impl<'a, 't> Validator<'a, 't> {
             ("AWS::ApiGatewayV2::Api", "BodyS3Location"),
             ("AWS::CodeCommit::Repository", "Code"),
         ];
-        matches!(shape, Shape::Scalar(Resolved::Str(_)))
+        matches!(shape, Shape::Scalar(Resolved::Str(_)) | Shape::Expanded(_))
             && self.path.len() == 1
-            && PACKAGED.contains(&(self.rt.name, self.path[0]))
+            && PACKAGED.contains(&(self.rt.name, self.path[0].as_ref()))
     }
 
     fn wrong_type(&mut self, node: &'a Node, shape: &Shape<'a>, wanted: &[Json]) {
         let want = nouns(wanted);
         let have = match shape {
             Shape::Scalar(Resolved::Str(s)) => format!("the string `{}`", clip(s)),
+            Shape::Expanded(s) => format!("the string `{}`", clip(s)),
             Shape::Scalar(Resolved::Bool(b)) => format!("the boolean `{b}`"),
             Shape::Scalar(Resolved::Int(i)) => format!("the number `{i}`"),
             Shape::Scalar(Resolved::Float(f)) => format!("the number `{f}`"),
@@ -240,21 +253,23 @@ impl<'a, 't> Validator<'a, 't> {
             // `yaml-alias` reports the merge key; what it would merge is not known here.
             return;
         }
+        let mut unknown_keys = false;
         for entry in entries {
-            let Some(key) = entry.key.as_str() else {
+            let Some(key) = self.key(&entry.key) else {
+                unknown_keys = true;
                 continue;
             };
-            let sub = properties.and_then(|p| p.get(key)).or_else(|| {
+            let sub = properties.and_then(|p| p.get(key.as_ref())).or_else(|| {
                 patterns.and_then(|p| {
                     p.iter()
-                        .find(|(pattern, _)| regex(pattern).is_some_and(|re| re.is_match(key)))
+                        .find(|(pattern, _)| regex(pattern).is_some_and(|re| re.is_match(&key)))
                         .map(|(_, s)| s)
                 })
             });
             let sub = match (sub, additional) {
                 (Some(s), _) => s,
                 (None, Some(Value::Bool(false))) => {
-                    self.unknown_property(&entry.key, key, properties);
+                    self.unknown_property(&entry.key, &key, properties);
                     continue;
                 }
                 (None, Some(s @ Value::Object(_))) => s,
@@ -264,8 +279,30 @@ impl<'a, 't> Validator<'a, 't> {
             self.value(&entry.value, sub, entry.key.span, depth + 1);
             self.path.pop();
         }
-        self.missing_required(entries, schema, anchor);
-        self.dependencies(entries, schema);
+        // A key a loop's unknown value completes may be any property.
+        if !unknown_keys {
+            self.missing_required(entries, schema, anchor);
+            self.dependencies(entries, schema);
+        }
+    }
+
+    /// A mapping key as the current expansion writes it; `None` when it is not a scalar or a
+    /// loop identifier of unknown value completes it.
+    fn key(&self, key: &'a Node) -> Option<Cow<'a, str>> {
+        match self.loops.expand(key.as_str()?) {
+            Expanded::Known(k) => Some(k),
+            Expanded::Unknown => None,
+        }
+    }
+
+    /// Whether a loop identifier of unknown value completes one of the keys.
+    fn unknown_keys(&self, entries: &[Entry]) -> bool {
+        !self.loops.is_empty()
+            && entries.iter().any(|e| {
+                e.key
+                    .as_str()
+                    .is_some_and(|k| matches!(self.loops.expand(k), Expanded::Unknown))
+            })
     }
 
     fn unknown_property(
@@ -277,7 +314,7 @@ impl<'a, 't> Validator<'a, 't> {
         // SAM passes the settings below an event's properties (`DestinationConfig.OnFailure`…)
         // to the resources it generates, and accepts more there than its schema writes down.
         if self.rt.name.starts_with("AWS::Serverless::")
-            && self.path.first() == Some(&"Events")
+            && self.path.first().is_some_and(|p| p == "Events")
             && self.path.len() > 3
         {
             return;
@@ -289,7 +326,10 @@ impl<'a, 't> Validator<'a, 't> {
         let (help, fix) = match unique_near(key, &names) {
             Some(name) => (
                 Some(format!("did you mean `{name}`?")),
-                rename_fix(key_node, self.source, name),
+                // A key a loop completes is not renamed to one expansion's name.
+                (key_node.as_str() == Some(key))
+                    .then(|| rename_fix(key_node, self.source, name))
+                    .flatten(),
             ),
             None => match suggest::closest(key, names.iter().copied()) {
                 Some(name) => (Some(format!("did you mean `{name}`?")), None),
@@ -310,6 +350,7 @@ impl<'a, 't> Validator<'a, 't> {
     }
 
     fn missing_required(&mut self, entries: &'a [Entry], schema: &'static Value, anchor: Span) {
+        let loops = self.loops.clone();
         if self.skip_top_required {
             return;
         }
@@ -320,20 +361,20 @@ impl<'a, 't> Validator<'a, 't> {
         // A misspelt key is one mistake: unknown-property reports it with the name meant.
         let misspelt = |name: &str| {
             entries.iter().any(|e| {
-                e.key.as_str().is_some_and(|k| {
-                    known.is_some_and(|p| !p.contains_key(k))
+                key_text(&e.key, &loops).is_some_and(|k| {
+                    known.is_some_and(|p| !p.contains_key(k.as_ref()))
                         && suggest::closest(
-                            k,
+                            &k,
                             known.into_iter().flat_map(|p| p.keys().map(String::as_str)),
                         ) == Some(name)
                 })
             })
         };
         for name in required.iter().filter_map(Value::as_str) {
-            if matches!(presence(entries, name), Presence::Absent) && misspelt(name) {
+            if matches!(presence(entries, name, &loops), Presence::Absent) && misspelt(name) {
                 continue;
             }
-            match presence(entries, name) {
+            match presence(entries, name, &loops) {
                 Presence::Present => {}
                 Presence::Absent => {
                     let owner = self.owner();
@@ -399,11 +440,12 @@ impl<'a, 't> Validator<'a, 't> {
     }
 
     fn dependencies(&mut self, entries: &'a [Entry], schema: &'static Value) {
-        let present = |name: &str| matches!(presence(entries, name), Presence::Present);
+        let loops = self.loops.clone();
+        let present = |name: &str| matches!(presence(entries, name, &loops), Presence::Present);
         let key_span = |name: &str| {
             entries
                 .iter()
-                .find(|e| e.key.as_str() == Some(name))
+                .find(|e| key_is(&e.key, name, &loops))
                 .map(|e| e.key.span)
         };
         for keyword in ["dependentRequired", "dependencies"] {
@@ -418,7 +460,7 @@ impl<'a, 't> Validator<'a, 't> {
                     continue;
                 }
                 for need in needs.iter().filter_map(Value::as_str) {
-                    if matches!(presence(entries, need), Presence::Absent) {
+                    if matches!(presence(entries, need, &loops), Presence::Absent) {
                         let span = key_span(given).unwrap_or_default();
                         let help = self.stub(schema, need);
                         let p = self.report(
@@ -465,14 +507,15 @@ impl<'a, 't> Validator<'a, 't> {
 
     /// At least one of `names` (exactly one when `exactly_one`).
     fn one_of_required(&mut self, entries: &'a [Entry], names: &[&str], exactly_one: bool) {
+        let loops = self.loops.clone();
         let given: Vec<&str> = names
             .iter()
             .copied()
-            .filter(|n| matches!(presence(entries, n), Presence::Present))
+            .filter(|n| matches!(presence(entries, n, &loops), Presence::Present))
             .collect();
         let maybe = names
             .iter()
-            .any(|n| !matches!(presence(entries, n), Presence::Absent));
+            .any(|n| !matches!(presence(entries, n, &loops), Presence::Absent));
         if !maybe {
             let owner = self.owner();
             let anchor = self.anchor_of(entries);
@@ -499,8 +542,10 @@ impl<'a, 't> Validator<'a, 't> {
     fn exclusive(&mut self, entries: &'a [Entry], names: &[&str]) {
         let mut given: Vec<(Span, &str)> = names
             .iter()
-            .filter_map(|n| entries.iter().find(|e| e.key.as_str() == Some(n)))
-            .filter_map(|e| Some((e.key.span, e.key.as_str()?)))
+            .filter_map(|n| {
+                let e = entries.iter().find(|e| key_is(&e.key, n, &self.loops))?;
+                Some((e.key.span, *n))
+            })
             .collect();
         given.sort_by_key(|(span, _)| span.start);
         let spans: Vec<Span> = given.iter().map(|(s, _)| *s).collect();
@@ -555,11 +600,12 @@ impl<'a, 't> Validator<'a, 't> {
         }
     }
 
-    fn scalar(&mut self, node: &'a Node, value: &Resolved<'_>, schema: &'static Value) {
+    /// `raw` is the value as written (for an expansion, as the expansion writes it).
+    fn scalar(&mut self, node: &'a Node, value: &Resolved<'_>, raw: &str, schema: &'static Value) {
         // Numbers keep their spelling (`4.0` stays `4.0` as a string); booleans become
         // `true`/`false`.
         let text = match value {
-            Resolved::Int(_) | Resolved::Float(_) => node.as_str().map(str::to_string),
+            Resolved::Int(_) | Resolved::Float(_) => Some(raw.to_string()),
             _ => scalar_text(value),
         };
         let Some(text) = text else {
@@ -569,7 +615,7 @@ impl<'a, 't> Validator<'a, 't> {
         if text.contains("{{") && text.contains("resolve:") {
             return;
         }
-        let raw = node.as_str().unwrap_or(&text);
+        let raw = if raw.is_empty() { text.as_str() } else { raw };
         let span = whole_value_span(node, self.source);
         let what = self.owner();
         if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
@@ -589,7 +635,7 @@ impl<'a, 't> Validator<'a, 't> {
                 let p = self.report(
                     Kind::InvalidPropertyValue,
                     span,
-                    format!("{} is not an allowed value of {what}", written(node, &text)),
+                    format!("{} is not an allowed value of {what}", written(raw, &text)),
                 );
                 p.help = Some(help);
                 return;
@@ -668,6 +714,7 @@ impl<'a, 't> Validator<'a, 't> {
     }
 
     fn combinators(&mut self, node: &'a Node, schema: &'static Value, anchor: Span, depth: usize) {
+        let loops = self.loops.clone();
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
             for s in all {
                 self.value(node, s, anchor, depth + 1);
@@ -683,7 +730,7 @@ impl<'a, 't> Validator<'a, 't> {
                 let all_given = !names.is_empty()
                     && names
                         .iter()
-                        .all(|n| matches!(presence(entries, n), Presence::Present));
+                        .all(|n| matches!(presence(entries, n, &loops), Presence::Present));
                 if all_given && names.len() > 1 {
                     self.exclusive(entries, &names);
                 }
@@ -700,15 +747,19 @@ impl<'a, 't> Validator<'a, 't> {
         depth: usize,
     ) {
         // `oneOf: [{required: [A]}, {required: [B]}]`: one of A, B.
+        let loops = self.loops.clone();
         let required: Option<Vec<Vec<&str>>> = branches.iter().map(required_only).collect();
         if let (Some(required), Some(entries)) = (required, node.as_mapping()) {
+            if self.unknown_keys(entries) {
+                return;
+            }
             if required.iter().all(|r| r.len() == 1) {
                 let names: Vec<&str> = required.iter().map(|r| r[0]).collect();
                 self.one_of_required(entries, &names, exactly_one);
                 return;
             }
             let satisfied = |r: &Vec<&str>, maybe: bool| {
-                r.iter().all(|n| match presence(entries, n) {
+                r.iter().all(|n| match presence(entries, n, &loops) {
                     Presence::Present => true,
                     Presence::Conditional(..) => maybe,
                     Presence::Absent => false,
@@ -774,8 +825,9 @@ impl<'a, 't> Validator<'a, 't> {
         if wanted.is_empty() {
             return true;
         }
-        match shape(node, self.template) {
+        match shape_in(node, self.template, &self.loops) {
             Shape::Object(_) => wanted.contains(&Json::Object),
+            Shape::Expanded(t) => wanted.iter().any(|w| scalar_fits(&Resolved::Str(&t), *w)),
             Shape::Array(_) => wanted.contains(&Json::Array),
             Shape::Scalar(r) => wanted.iter().any(|w| scalar_fits(&r, *w)),
             Shape::Computed { json, .. } => wanted.iter().any(|w| computed_fits(json, *w)),
@@ -798,13 +850,22 @@ impl<'a, 't> Validator<'a, 't> {
             let props = branch.get("properties")?.as_object()?;
             let mut decided = None;
             for entry in entries {
-                let (Some(key), Some(value)) = (entry.key.as_str(), entry.value.as_str()) else {
+                let (Some(key), Some(value)) = (
+                    key_text(&entry.key, &self.loops),
+                    entry
+                        .value
+                        .as_str()
+                        .and_then(|v| match self.loops.expand(v) {
+                            Expanded::Known(v) => Some(v),
+                            Expanded::Unknown => None,
+                        }),
+                ) else {
                     continue;
                 };
                 if entry.value.tag.is_some() {
                     continue;
                 }
-                let Some(s) = props.get(key).map(|s| self.rt.resolve(s)) else {
+                let Some(s) = props.get(key.as_ref()).map(|s| self.rt.resolve(s)) else {
                     continue;
                 };
                 let fixed: Vec<String> = match (s.get("enum"), s.get("const")) {
@@ -814,7 +875,7 @@ impl<'a, 't> Validator<'a, 't> {
                     (_, Some(c)) => vec![json_text(c)],
                     _ => continue,
                 };
-                decided = Some(fixed.iter().any(|f| f == value));
+                decided = Some(fixed.iter().any(|f| *f == value));
                 if decided == Some(false) {
                     break;
                 }
@@ -839,8 +900,8 @@ enum Presence<'n> {
     Conditional(&'n Node, &'n str, bool),
 }
 
-fn presence<'n>(entries: &'n [Entry], name: &str) -> Presence<'n> {
-    let Some(entry) = entries.iter().find(|e| e.key.as_str() == Some(name)) else {
+fn presence<'n>(entries: &'n [Entry], name: &str, loops: &Bindings<'_>) -> Presence<'n> {
+    let Some(entry) = entries.iter().find(|e| key_is(&e.key, name, loops)) else {
         return Presence::Absent;
     };
     if is_no_value(&entry.value) {
@@ -853,6 +914,23 @@ fn presence<'n>(entries: &'n [Entry], name: &str) -> Presence<'n> {
         }
     }
     Presence::Present
+}
+
+/// A mapping key as an expansion writes it (`None`: not a scalar, or completed by a loop
+/// identifier of unknown value).
+fn key_text<'k>(key: &'k Node, loops: &Bindings<'_>) -> Option<Cow<'k, str>> {
+    match loops.expand(key.as_str()?) {
+        Expanded::Known(k) => Some(k),
+        Expanded::Unknown => None,
+    }
+}
+
+fn key_is(key: &Node, name: &str, loops: &Bindings<'_>) -> bool {
+    match key.as_str() {
+        Some(k) if loops.is_empty() => k == name,
+        Some(_) => key_text(key, loops).is_some_and(|k| k == name),
+        None => false,
+    }
 }
 
 /// The condition of an `Fn::If`, and the value it has when the `AWS::NoValue` branch is taken
@@ -1011,9 +1089,9 @@ fn regex(pattern: &str) -> Option<Regex> {
 
 /// The scalar as the message shows it: as written, and as YAML reads it when that differs
 /// (`On` is the boolean `true` to CloudFormation's YAML reader).
-fn written(node: &Node, text: &str) -> String {
-    match node.as_str() {
-        Some(raw) if raw != text => {
+fn written(raw: &str, text: &str) -> String {
+    match raw {
+        raw if raw != text => {
             format!("`{}` (which YAML reads as `{}`)", clip(raw), clip(text))
         }
         _ => format!("`{}`", clip(text)),

@@ -5,6 +5,7 @@
 //! `!Select`, tags this program does not know).
 
 use super::catalog::{catalog, ResourceType};
+use super::loops::{Bindings, Expanded};
 use crate::template::{intrinsic, Call, Function, Template};
 use crate::yaml::{Entry, Node, NodeKind, Resolved};
 use serde_json::Value;
@@ -51,6 +52,9 @@ impl Json {
 pub enum Shape<'a> {
     /// A literal scalar, resolved as CloudFormation's YAML reader does.
     Scalar(Resolved<'a>),
+    /// A string a `Fn::ForEach` expansion completes: `${Id}` in a scalar or a `!Sub` whose
+    /// only variables are loop identifiers, or `!Ref Id`.
+    Expanded(String),
     Object(&'a [Entry]),
     Array(&'a [Node]),
     /// An intrinsic whose result has this type (`!Sub` → string); what it holds is unknown.
@@ -102,6 +106,54 @@ pub fn shape<'a>(node: &'a Node, template: &Template<'_>) -> Shape<'a> {
         NodeKind::Sequence(items) => Shape::Array(items),
         NodeKind::Alias(_) => Shape::Unknown,
     }
+}
+
+/// What the value of `node` is in one expansion of the `Fn::ForEach` loops around it.
+pub fn shape_in<'a>(node: &'a Node, template: &Template<'_>, loops: &Bindings<'_>) -> Shape<'a> {
+    if loops.is_empty() {
+        return shape(node, template);
+    }
+    if let Some(call) = intrinsic(node) {
+        match call.call {
+            Call::Ref { name } => match loops.get(name.text) {
+                Some(Some(value)) => return Shape::Expanded(value.to_string()),
+                Some(None) => return Shape::Unknown,
+                None => {}
+            },
+            Call::Sub {
+                template: text,
+                variables: None,
+            } => {
+                // The loop's values go in first; with no other variable left the result is
+                // known text (`${!Literal}` gives `${Literal}`).
+                if let Some(Expanded::Known(std::borrow::Cow::Owned(t))) =
+                    text.as_str().map(|t| loops.expand(t))
+                {
+                    if !has_variable(&t) {
+                        return Shape::Expanded(t.replace("${!", "${"));
+                    }
+                }
+            }
+            _ => {}
+        }
+        return shape(node, template);
+    }
+    if node.tag.is_none() || node.tag_text().is_some_and(|t| t == "!!str") {
+        if let Some(text) = node.as_str() {
+            match loops.expand(text) {
+                Expanded::Unknown => return Shape::Unknown,
+                Expanded::Known(std::borrow::Cow::Owned(t)) => return Shape::Expanded(t),
+                Expanded::Known(_) => {}
+            }
+        }
+    }
+    shape(node, template)
+}
+
+/// Whether a `Fn::Sub` string has a `${…}` variable (`${!…}` is literal text).
+fn has_variable(text: &str) -> bool {
+    text.match_indices("${")
+        .any(|(i, _)| !text[i + 2..].starts_with('!'))
 }
 
 fn computed<'a>(function: Function, call: &Call<'a>, template: &Template<'_>) -> Shape<'a> {
@@ -175,10 +227,7 @@ pub fn parameter_json(type_: &str) -> Option<Json> {
 
 /// The JSON type of `!GetAtt resource.attribute`, when the resource's schema says it.
 pub fn attribute_json(template: &Template<'_>, resource: &str, attribute: &str) -> Option<Json> {
-    let r = template.resource(resource)?;
-    if r.in_loop {
-        return None;
-    }
+    let r = super::loops::resource_named(template, resource)?;
     let rt: &ResourceType = catalog().get(r.type_?)?;
     let schema = rt.attribute(attribute)??;
     match schema.get("type") {

@@ -12,6 +12,8 @@ declare_rule! {
     /// (`!Sub` and `!Join` give strings, `!Split` and `!GetAZs` lists, `!Ref` of a parameter its
     /// parameter's type, `!GetAtt` its attribute's type); `!FindInMap`, `!ImportValue` and
     /// `!Select` are unknown and never reported. Each branch of an `Fn::If` is checked.
+    /// Resources in `Fn::ForEach` loops are checked for each value of the collection (see
+    /// `invalid-property-value`); a mistake every value shares is reported once.
     ///
     /// ## Why it matters
     /// CloudFormation rejects the value at deploy time ("Value of property … must be of type

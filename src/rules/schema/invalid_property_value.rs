@@ -11,6 +11,12 @@ declare_rule! {
     /// `minItems`/`maxItems`. The help lists the allowed values when there are at most 12, or
     /// names the nearest ones. Values computed by intrinsics are not judged.
     ///
+    /// A resource declared in a `Fn::ForEach` loop is checked for each value of the loop's
+    /// collection, with `${Id}`, `&{Id}`, `!Ref Id` and a `!Sub` of identifiers alone replaced
+    /// by the value; a value only some of the collection's values make wrong is reported once,
+    /// at the loop body, naming them ("(for `Mode` = `Enable`)"). A collection that is a
+    /// parameter's list is unknown: what its values complete is not judged.
+    ///
     /// ## Why it matters
     /// The service rejects the value when the resource is created, and the stack rolls back.
     ///

@@ -10,7 +10,9 @@ declare_rule! {
     /// (`oneOf`/`anyOf` alternatives) and properties another property depends on
     /// (`dependentRequired`). A property given in only one branch of an `Fn::If` (the other is
     /// `AWS::NoValue`) is reported for the other branch, naming the condition. The help shows a
-    /// stub with the property's type and description.
+    /// stub with the property's type and description. In a `Fn::ForEach` loop over a
+    /// parameter's list, a mapping with a key the loop's identifier completes may hold any
+    /// property, so nothing is reported missing there.
     ///
     /// ## Why it matters
     /// CloudFormation rejects the resource when the stack is created or updated, after every

@@ -8,7 +8,9 @@ declare_rule! {
     /// Reports `!GetAtt Resource.Attribute` and `${Resource.Attribute}` in `!Sub` strings whose
     /// attribute the resource's type does not have, with the attribute that was probably meant.
     /// Custom resources and the outputs of nested stacks (`Outputs.Name`) can have any
-    /// attribute and are not checked.
+    /// attribute and are not checked. Resources a `Fn::ForEach` loop generates are known by
+    /// the names a literal collection gives them (`OrdersQueue`) and, inside a loop, by the
+    /// loop's pattern (`!GetAtt ${Name}Queue.Arn`).
     ///
     /// ## Why it matters
     /// CloudFormation rejects the template ("Template error: resource Bucket does not support

@@ -10,6 +10,11 @@ declare_rule! {
     /// the schema allows there. When exactly one allowed name is one or two edits away,
     /// `--fix` renames the property.
     ///
+    /// In a `Fn::ForEach` loop a property name written with the loop's identifier
+    /// (`Bucket${Part}`) is read for each value, and reported for the values that make it
+    /// unknown; such a name is never renamed by `--fix`. When the collection is a parameter's
+    /// list, such names are not judged.
+    ///
     /// ## Why it matters
     /// CloudFormation rejects the template at deploy time ("Encountered unsupported property").
     /// A misspelt optional property is worse when the misspelling is tolerated somewhere: the
