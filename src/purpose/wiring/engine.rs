@@ -18,6 +18,7 @@ use crate::iam::eval::{evaluate, Answer, Boundary, PolicySet, Resolved, Resolver
 use crate::iam::{managed_policy, AttachTarget, Policy, PolicyKind, Statement};
 use crate::purpose::principal::{Principal, PrincipalKind};
 use crate::source::Span;
+use crate::template::states::{read_definition, TaskState, UNKNOWN};
 use crate::template::{alternatives, is_no_value, string_template, Resource, StringPart, Template};
 use crate::yaml::Node;
 
@@ -72,9 +73,11 @@ enum RoleTarget<'t, 'a> {
     Generated(&'t Resource<'a>),
 }
 
-/// A place a wiring is written.
+/// A place a wiring is written: a value of the template, or a task of a state machine's
+/// definition (whose values are `Fn::Sub` text).
 struct Site<'a> {
     node: &'a Node,
+    task: Option<TaskState>,
     /// The key or value to point at.
     span: Span,
 }
@@ -118,6 +121,7 @@ pub fn find<'w, 'p, 't, 'a>(
                     resolver: &resolver,
                     resource,
                     site: site.node,
+                    task: site.task.as_ref(),
                 };
                 if !wiring.when.iter().all(|c| ctx.holds(c)) {
                     continue;
@@ -287,13 +291,29 @@ fn boundary<'p, 'a>(
 
 /// The sites of a wiring on one resource.
 fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site<'a>> {
-    let _ = source;
     let Some(paths) = wiring.site.as_ref() else {
         return vec![Site {
             node: resource.node,
+            task: None,
             span: resource.type_node.map_or(resource.key.span, |n| n.span),
         }];
     };
+    if paths.items() == ["states"] {
+        // Every Task state of the definition (the ones it could read; the rest are unknown).
+        let Some(definition) = read_definition(resource, source) else {
+            return Vec::new();
+        };
+        return definition
+            .tasks
+            .into_iter()
+            .take(MAX_SITES)
+            .map(|t| Site {
+                node: resource.node,
+                span: t.span,
+                task: Some(t),
+            })
+            .collect();
+    }
     let Some(props) = resource.properties else {
         return Vec::new();
     };
@@ -333,6 +353,7 @@ fn walk<'a>(node: &'a Node, path: &[&str], out: &mut Vec<Site<'a>>) {
     let Some((first, rest)) = path.split_first() else {
         out.push(Site {
             node: only,
+            task: None,
             span: only.span,
         });
         return;
@@ -357,6 +378,7 @@ fn walk<'a>(node: &'a Node, path: &[&str], out: &mut Vec<Site<'a>>) {
                     if !is_no_value(value) {
                         out.push(Site {
                             node: value,
+                            task: None,
                             span: value.span,
                         });
                     }
@@ -382,12 +404,58 @@ struct Ctx<'r, 't, 'a> {
     resolver: &'r Resolver<'t, 'a>,
     resource: &'t Resource<'a>,
     site: &'a Node,
+    task: Option<&'r TaskState>,
+}
+
+/// A value a condition or placeholder reads: a node of the template, or `Fn::Sub` text from a
+/// state machine's definition.
+enum Value<'a> {
+    Node(&'a Node),
+    Text(String),
 }
 
 impl<'t, 'a> Ctx<'_, 't, 'a> {
     /// The value at a path: `site`, `site.X.Y`, `X.Y` under `Properties`; `->` follows a
     /// reference to a resource of the template and continues under its `Properties`.
     fn value(&self, path: &str) -> Option<&'a Node> {
+        match self.read(path)? {
+            Value::Node(n) => Some(n),
+            Value::Text(_) => None,
+        }
+    }
+
+    /// [`Ctx::value`], also for a task's values (`site.Resource`, `site.FunctionName`).
+    fn read(&self, path: &str) -> Option<Value<'a>> {
+        if let Some(task) = self.task {
+            let mut hops = path.split("->");
+            let first = hops.next()?;
+            let rest = first.strip_prefix("site.")?;
+            let text = if rest == "Resource" {
+                task.resource.clone()
+            } else {
+                task.parameter(rest)?.to_string()
+            };
+            if text.contains(UNKNOWN) {
+                return None;
+            }
+            let mut hops = hops.peekable();
+            if hops.peek().is_none() {
+                return Some(Value::Text(text));
+            }
+            let mut target = self.resolver.template.resource(single_reference(&text)?.0)?;
+            let mut node = None;
+            for hop in hops {
+                if let Some(n) = node {
+                    target = self.resolver.referenced(n)?;
+                }
+                node = Some(lookup(target.properties?, hop)?);
+            }
+            return node.map(Value::Node);
+        }
+        self.node_at(path).map(Value::Node)
+    }
+
+    fn node_at(&self, path: &str) -> Option<&'a Node> {
         let mut hops = path.split("->");
         let first = hops.next()?;
         let mut node = if first == "site" {
@@ -405,31 +473,59 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
     }
 
     fn holds(&self, c: &Condition) -> bool {
-        let value = self.value(&c.path);
+        let value = self.read(&c.path);
         if let Some(present) = c.present {
             return value.is_some() == present;
         }
         let Some(value) = value else {
             return false;
         };
-        // User data is written `Fn::Base64: !Sub …`: the text is what is encoded.
-        let value = match crate::template::intrinsic(value).map(|i| i.call) {
-            Some(crate::template::Call::Base64 { value: inner }) => inner,
-            _ => value,
+        let (text, literal, node) = match value {
+            Value::Node(n) => {
+                // User data is written `Fn::Base64: !Sub …`: the text is what is encoded.
+                let n = match crate::template::intrinsic(n).map(|i| i.call) {
+                    Some(crate::template::Call::Base64 { value: inner }) => inner,
+                    _ => n,
+                };
+                let t = string_template(n, self.resolver.source);
+                (t.to_string(), t.literal(), Some(n))
+            }
+            Value::Text(t) => {
+                let literal = (!t.contains("${")).then(|| t.clone());
+                (t, literal, None)
+            }
         };
-        let text = string_template(value, self.resolver.source);
         if let Some(equals) = &c.equals {
-            return text
-                .literal()
+            return literal
                 .is_some_and(|l| equals.items().iter().any(|e| e.eq_ignore_ascii_case(&l)));
         }
         if let Some(pattern) = &c.matches {
-            return regex_cached(pattern).is_some_and(|r| r.is_match(&text.to_string()));
+            return regex_cached(pattern).is_some_and(|r| r.is_match(&text));
         }
         if let Some(service) = &c.service {
-            return self.service_of(value).is_some_and(|s| s.eq_ignore_ascii_case(service));
+            let found = match node {
+                Some(n) => self.service_of(n),
+                None => self.service_of_text(&text),
+            };
+            return found.is_some_and(|s| s.eq_ignore_ascii_case(service));
         }
         false
+    }
+
+    /// [`Ctx::service_of`] for `Fn::Sub` text.
+    fn service_of_text(&self, text: &str) -> Option<String> {
+        if let Some((name, _)) = single_reference(text) {
+            let arn = self.resolver.arn_of(name)?;
+            return service_in(&arn.toks);
+        }
+        let mut fields = text.splitn(4, ':');
+        (fields.next() == Some("arn"))
+            .then(|| {
+                fields.next();
+                fields.next().map(str::to_string)
+            })
+            .flatten()
+            .filter(|s| !s.contains('$'))
     }
 
     /// The IAM service of an ARN value: a literal ARN's, or a template resource's.
@@ -598,7 +694,10 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                 guarded: false,
             });
         }
-        let node = self.value(path)?;
+        let node = match self.read(path)? {
+            Value::Node(n) => n,
+            Value::Text(text) => return self.text_placeholder(kind, &text),
+        };
         match kind {
             "" => {
                 let t = string_template(node, self.resolver.source);
@@ -702,6 +801,61 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                     },
                     whole: Some((format!("!Sub '{sub}'"), format!("`{sub}`"))),
                     sub,
+                    guarded: false,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// A placeholder bound to `Fn::Sub` text (a state machine task's value).
+    fn text_placeholder(&self, kind: &str, text: &str) -> Option<Piece> {
+        let single = single_reference(text);
+        match kind {
+            "" => Some(Piece {
+                resolved: self.resolver.sub_text(text),
+                sub: text.to_string(),
+                whole: Some(match single {
+                    Some((name, Some(attr))) => (format!("!GetAtt {name}.{attr}"), format!("`{name}`")),
+                    Some((name, None)) => (format!("!Ref {name}"), format!("`{name}`")),
+                    None if !text.contains("${") => (format!("'{text}'"), format!("`{text}`")),
+                    None => (format!("!Sub '{text}'"), format!("`{text}`")),
+                }),
+                guarded: single
+                    .and_then(|(n, _)| self.resolver.template.resource(n))
+                    .is_some_and(|r| self.has_resource_policy(r)),
+            }),
+            "arn" => {
+                if let Some((name, _)) = single {
+                    let r = self.resolver.template.resource(name)?;
+                    let resolved = self.resolver.arn_of(name)?;
+                    let expr = self.resolver.arn_expression(name)?;
+                    return Some(Piece {
+                        resolved,
+                        sub: format!("${{{expr}}}"),
+                        whole: Some((
+                            if expr.contains('.') {
+                                format!("!GetAtt {expr}")
+                            } else {
+                                format!("!Ref {expr}")
+                            },
+                            format!("`{name}`"),
+                        )),
+                        guarded: self.has_resource_policy(r),
+                    });
+                }
+                let arn = queue_url_arn(text).unwrap_or_else(|| trim_arn(text));
+                if !arn.starts_with("arn:") {
+                    return None;
+                }
+                Some(Piece {
+                    resolved: self.resolver.sub_text(&arn),
+                    whole: Some(if arn.contains("${") {
+                        (format!("!Sub '{arn}'"), format!("`{arn}`"))
+                    } else {
+                        (format!("'{arn}'"), format!("`{arn}`"))
+                    }),
+                    sub: arn,
                     guarded: false,
                 })
             }
@@ -872,6 +1026,18 @@ fn trim_arn(arn: &str) -> String {
         return arn.split(':').take(7).collect::<Vec<_>>().join(":");
     }
     arn.to_string()
+}
+
+/// `${Name}` or `${Name.Attr}` as the whole text: the name and attribute.
+fn single_reference(text: &str) -> Option<(&str, Option<&str>)> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    if inner.is_empty() || inner.contains(['$', '{', '}', '!']) || inner.starts_with("AWS::") {
+        return None;
+    }
+    Some(match inner.split_once('.') {
+        Some((name, attr)) => (name, Some(attr)),
+        None => (inner, None),
+    })
 }
 
 /// `arn:…` of an SQS queue URL.
