@@ -13,7 +13,8 @@ pub mod principal;
 pub mod wiring;
 
 pub use analysis::{
-    analyse, analyse_with_configured, analyse_with_wired, Analysis, Finding, Missing, Recognition, UnknownPurpose,
+    analyse, analyse_with_configured, analyse_with_wired, Analysis, Finding, Missing, Recognition,
+    UnknownPurpose,
 };
 pub use pack::{
     activate, by_design_on_star, is_by_design_on_star, load_dir, Pack, PackError, PackSet,

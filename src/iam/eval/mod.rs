@@ -156,8 +156,7 @@ fn allowed_by<'p, 'a>(
                 allowed = true;
                 break;
             }
-            if s
-                .resources()
+            if s.resources()
                 .iter()
                 .any(|item| intersects(&resolver.string(&item.value, 0).toks, &need.toks))
             {
@@ -286,7 +285,11 @@ mod tests {
                 Answer::Unknown => "unknown".to_string(),
                 Answer::NotAllowed {
                     near, denied_by, ..
-                } => format!("not allowed (near {}, denied {})", near.len(), denied_by.is_some()),
+                } => format!(
+                    "not allowed (near {}, denied {})",
+                    near.len(),
+                    denied_by.is_some()
+                ),
             })
             .collect()
     }
@@ -321,7 +324,10 @@ mod tests {
             ..PolicySet::default()
         };
         let need = r.arn_of("Orders").expect("queue");
-        assert_eq!(evaluate(&set, &r, "sqs:ReceiveMessage", &need), Answer::Unknown);
+        assert_eq!(
+            evaluate(&set, &r, "sqs:ReceiveMessage", &need),
+            Answer::Unknown
+        );
         let set = PolicySet {
             generated: vec![GeneratedStatement {
                 allow: true,
@@ -334,7 +340,10 @@ mod tests {
             }],
             ..PolicySet::default()
         };
-        assert_eq!(evaluate(&set, &r, "sqs:ReceiveMessage", &need), Answer::Allowed);
+        assert_eq!(
+            evaluate(&set, &r, "sqs:ReceiveMessage", &need),
+            Answer::Allowed
+        );
         let other = r.arn_of("Old").expect("queue");
         assert!(matches!(
             evaluate(&set, &r, "sqs:ReceiveMessage", &other),

@@ -268,7 +268,9 @@ impl<'t, 'a> Resolver<'t, 'a> {
         for (index, part) in t.parts.iter().enumerate() {
             match part {
                 StringPart::Literal { text, .. } => push_text(&mut out.toks, text),
-                StringPart::Ref { name, .. } => self.reference(name, None, index == 0, depth, &mut out),
+                StringPart::Ref { name, .. } => {
+                    self.reference(name, None, index == 0, depth, &mut out)
+                }
                 StringPart::GetAtt {
                     resource,
                     attribute,
@@ -546,7 +548,9 @@ mod tests {
     }
 
     fn node<'a>(t: &Template<'a>, resource: &str, property: &str) -> &'a Node {
-        t.resource(resource).and_then(|r| r.property(property)).expect("property")
+        t.resource(resource)
+            .and_then(|r| r.property(property))
+            .expect("property")
     }
 
     const T: &str = "Resources:

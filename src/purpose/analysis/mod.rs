@@ -103,7 +103,9 @@ pub fn analyse_with_configured<'p, 'a>(
     source: &str,
     configured: &dyn Fn(&str) -> Vec<String>,
 ) -> Analysis<'p, 'a> {
-    analyse_with_wired(packs, template, principals, source, configured, &|_| Vec::new())
+    analyse_with_wired(packs, template, principals, source, configured, &|_| {
+        Vec::new()
+    })
 }
 
 /// [`analyse_with_configured`], with purposes the template's wiring shows for a principal's
@@ -157,9 +159,15 @@ pub fn analyse_with_wired<'p, 'a>(
                 continue;
             }
             seen.push(pack.name.as_str());
-            if let Some(f) =
-                check_pack(pack, recognition, principal, &grants, template, source, catalog)
-            {
+            if let Some(f) = check_pack(
+                pack,
+                recognition,
+                principal,
+                &grants,
+                template,
+                source,
+                catalog,
+            ) {
                 found.push(f);
             }
         }

@@ -29,8 +29,11 @@ pub struct WiringFinding<'w, 'p, 'a> {
     pub resource: &'a str,
     /// The wiring property (primary span).
     pub site: Span,
-    /// The role: its logical id and key.
+    /// The role: its logical id and key (for a role SAM generates, the function's or state
+    /// machine's).
     pub role: (&'a str, Span),
+    /// The role is the one SAM generates: requirements go into the resource's `Policies`.
+    pub generated: bool,
     pub missing: Vec<MissingGrant<'p, 'a>>,
 }
 
@@ -149,9 +152,9 @@ pub fn find<'w, 'p, 't, 'a>(
                     RoleTarget::Role(r) | RoleTarget::Generated(r) => (r.logical_id, r.key.span),
                 };
                 let policy_set = sets.entry(role_id).or_insert_with(|| match role {
-                    RoleTarget::Role(r) => {
-                        by_id.get(r.logical_id).map(|p| role_set(p, r, template, policies, &resolver))
-                    }
+                    RoleTarget::Role(r) => by_id
+                        .get(r.logical_id)
+                        .map(|p| role_set(p, r, template, policies, &resolver)),
                     RoleTarget::Generated(r) => {
                         super::sam::generated_role(r, template, source, policies)
                     }
@@ -224,6 +227,7 @@ pub fn find<'w, 'p, 't, 'a>(
                         resource: resource.logical_id,
                         site: site.span,
                         role: (role_id, role_key),
+                        generated: matches!(role, RoleTarget::Generated(_)),
                         missing,
                     });
                 }
@@ -255,9 +259,12 @@ fn role_set<'p, 'a>(
     };
     // A policy document this program could not read (a JSON string with an error, a
     // `Fn::Transform`) may grant anything.
-    if role.property("Policies").is_some_and(|p| {
-        alternatives(p).len() > 1 || p.as_sequence().is_none()
-    }) || role.property("ManagedPolicyArns").is_some_and(|p| alternatives(p).len() > 1)
+    if role
+        .property("Policies")
+        .is_some_and(|p| alternatives(p).len() > 1 || p.as_sequence().is_none())
+        || role
+            .property("ManagedPolicyArns")
+            .is_some_and(|p| alternatives(p).len() > 1)
     {
         set.opaque = true;
     }
@@ -437,7 +444,7 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
 
     /// [`Ctx::value`], also for a task's values (`site.Resource`, `site.FunctionName`).
     fn read(&self, path: &str) -> Option<Value<'a>> {
-        if let Some(task) = self.task {
+        if let Some(task) = self.task.filter(|_| path.starts_with("site")) {
             let mut hops = path.split("->");
             let first = hops.next()?;
             let rest = first.strip_prefix("site.")?;
@@ -453,7 +460,10 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             if hops.peek().is_none() {
                 return Some(Value::Text(text));
             }
-            let mut target = self.resolver.template.resource(single_reference(&text)?.0)?;
+            let mut target = self
+                .resolver
+                .template
+                .resource(single_reference(&text)?.0)?;
             let mut node = None;
             for hop in hops {
                 if let Some(n) = node {
@@ -486,7 +496,11 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
     fn holds(&self, c: &Condition) -> bool {
         let value = self.read(&c.path);
         if let Some(present) = c.present {
-            return value.is_some() == present;
+            if present {
+                return value.is_some();
+            }
+            // Absent means written nowhere: a value under `Fn::If` may be there.
+            return value.is_none() && !self.written(&c.path);
         }
         let Some(value) = value else {
             return false;
@@ -535,20 +549,38 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
         false
     }
 
+    /// Whether a path under `Properties` or the site is written at all, whatever its value
+    /// (`Fn::If` included).
+    fn written(&self, path: &str) -> bool {
+        if path.contains("->") || self.task.is_some() && path.starts_with("site") {
+            return false;
+        }
+        let (mut node, rest) = if path == "site" {
+            return true;
+        } else if let Some(rest) = path.strip_prefix("site.") {
+            (Some(self.site), rest)
+        } else {
+            (self.resource.properties, path)
+        };
+        for key in rest.split('.') {
+            let key = key.strip_suffix("[0]").unwrap_or(key);
+            node = match node {
+                Some(n) if n.as_mapping().is_some() => n.get(key),
+                // A computed mapping (`Fn::If` around it) may hold anything.
+                Some(n) => return n.tag.is_some() || crate::template::intrinsic(n).is_some(),
+                None => None,
+            };
+        }
+        node.is_some()
+    }
+
     /// [`Ctx::service_of`] for `Fn::Sub` text.
     fn service_of_text(&self, text: &str) -> Option<String> {
         if let Some((name, _)) = single_reference(text) {
             let arn = self.resolver.arn_of(name)?;
             return service_in(&arn.toks);
         }
-        let mut fields = text.splitn(4, ':');
-        (fields.next() == Some("arn"))
-            .then(|| {
-                fields.next();
-                fields.next().map(str::to_string)
-            })
-            .flatten()
-            .filter(|s| !s.contains('$'))
+        service_in(&self.resolver.sub_text(text).toks)
     }
 
     /// The IAM service of an ARN value: a literal ARN's, or a template resource's.
@@ -557,15 +589,9 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             let arn = self.resolver.arn_of(r.logical_id)?;
             return service_in(&arn.toks);
         }
-        let text = string_template(value, self.resolver.source).to_string();
-        let mut fields = text.splitn(4, ':');
-        (fields.next() == Some("arn"))
-            .then(|| {
-                fields.next();
-                fields.next().map(str::to_string)
-            })
-            .flatten()
-            .filter(|s| !s.contains('$'))
+        // `!Sub arn:${AWS::Partition}:ssm:…`: the service field is read from the tokens, where
+        // `${AWS::Partition}` is one symbol.
+        service_in(&self.resolver.value(value).toks)
     }
 
     /// Where the wiring's role paths lead.
@@ -839,7 +865,9 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                 resolved: self.resolver.sub_text(text),
                 sub: text.to_string(),
                 whole: Some(match single {
-                    Some((name, Some(attr))) => (format!("!GetAtt {name}.{attr}"), format!("`{name}`")),
+                    Some((name, Some(attr))) => {
+                        (format!("!GetAtt {name}.{attr}"), format!("`{name}`"))
+                    }
                     Some((name, None)) => (format!("!Ref {name}"), format!("`{name}`")),
                     None if !text.contains("${") => (format!("'{text}'"), format!("`{text}`")),
                     None => (format!("!Sub '{text}'"), format!("`{text}`")),
@@ -939,7 +967,10 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             if let Some(n) = node {
                 n.walk(&mut |x: &Node| {
                     if let Some(s) = x.as_str() {
-                        if s == id || s.starts_with(&format!("{id}.")) || s.contains(&format!("${{{id}")) {
+                        if s == id
+                            || s.starts_with(&format!("{id}."))
+                            || s.contains(&format!("${{{id}"))
+                        {
                             found = true;
                         }
                     }
@@ -990,6 +1021,14 @@ fn grants_beyond_accounts(policy: &Node) -> bool {
         let Some(entries) = n.as_mapping() else {
             return;
         };
+        // Only what an Allow statement names grants anything.
+        let allows = entries.iter().any(|e| {
+            e.key.as_str() == Some("Effect")
+                && e.value.as_str().is_some_and(|v| v.eq_ignore_ascii_case("Allow"))
+        });
+        if !allows {
+            return;
+        }
         for e in entries {
             if e.key.as_str() != Some("Principal") {
                 continue;
@@ -1105,6 +1144,11 @@ fn yaml_of(t: &crate::template::StringTemplate<'_>) -> String {
 
 fn name_of_value(t: &crate::template::StringTemplate<'_>) -> String {
     match t.parts.as_slice() {
+        [StringPart::GetAtt {
+            resource,
+            attribute: Some(a),
+            ..
+        }] if *a != "Arn" => format!("`{resource}.{a}`"),
         [StringPart::GetAtt { resource, .. }] | [StringPart::Ref { name: resource, .. }] => {
             format!("`{resource}`")
         }
@@ -1130,7 +1174,10 @@ fn regex_cached(pattern: &str) -> Option<Regex> {
 }
 
 /// Used by the SAM module: statements the template's documents attach to a generated role.
-pub(super) fn sam_documents<'p, 'a>(policies: &'p [Policy<'a>], id: &str) -> Vec<&'p Statement<'a>> {
+pub(super) fn sam_documents<'p, 'a>(
+    policies: &'p [Policy<'a>],
+    id: &str,
+) -> Vec<&'p Statement<'a>> {
     policies
         .iter()
         .filter(|p| {

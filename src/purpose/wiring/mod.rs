@@ -19,15 +19,24 @@ use super::pack::PackError;
 
 /// The wiring files shipped in the binary, as (file name, text).
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("lambda.yaml", include_str!("../../../rules/wiring/lambda.yaml")),
+    (
+        "lambda.yaml",
+        include_str!("../../../rules/wiring/lambda.yaml"),
+    ),
     ("ecs.yaml", include_str!("../../../rules/wiring/ecs.yaml")),
     (
         "stepfunctions.yaml",
         include_str!("../../../rules/wiring/stepfunctions.yaml"),
     ),
     ("ec2.yaml", include_str!("../../../rules/wiring/ec2.yaml")),
-    ("targets.yaml", include_str!("../../../rules/wiring/targets.yaml")),
-    ("services.yaml", include_str!("../../../rules/wiring/services.yaml")),
+    (
+        "targets.yaml",
+        include_str!("../../../rules/wiring/targets.yaml"),
+    ),
+    (
+        "services.yaml",
+        include_str!("../../../rules/wiring/services.yaml"),
+    ),
 ];
 
 /// One file: a list of wirings.
@@ -217,7 +226,12 @@ pub fn parse(path: &str, text: &str) -> Result<WiringFile, PackError> {
 }
 
 fn validate(w: &Wiring) -> Result<(), String> {
-    if w.name.is_empty() || !w.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+    if w.name.is_empty()
+        || !w
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err("the name must be kebab-case".into());
     }
     if w.requires.is_empty() == w.pack.is_none() {
@@ -226,17 +240,22 @@ fn validate(w: &Wiring) -> Result<(), String> {
     if !w.docs.starts_with("https://") {
         return Err("`docs` must be an https link".into());
     }
-    let conditions = w
-        .when
-        .iter()
-        .chain(w.requires.iter().filter_map(|n| n.when.as_ref()).flat_map(Conditions::items));
+    let conditions = w.when.iter().chain(
+        w.requires
+            .iter()
+            .filter_map(|n| n.when.as_ref())
+            .flat_map(Conditions::items),
+    );
     for c in conditions {
         let tests = usize::from(c.present.is_some())
             + usize::from(c.equals.is_some())
             + usize::from(c.matches.is_some())
             + usize::from(c.service.is_some());
         if tests != 1 {
-            return Err(format!("condition on `{}` must give exactly one test", c.path));
+            return Err(format!(
+                "condition on `{}` must give exactly one test",
+                c.path
+            ));
         }
         if let Some(r) = &c.matches {
             regex::Regex::new(r).map_err(|e| format!("pattern `{r}`: {e}"))?;
@@ -279,8 +298,9 @@ fn wiring_files(dir: &Path) -> Result<Vec<(String, String)>, PackError> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_file()
-                && p.extension()
-                    .is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
+                && p.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml")
+                })
                 && std::fs::metadata(p).is_ok_and(|m| m.len() <= 1 << 20)
         })
         .collect();
@@ -313,7 +333,11 @@ mod tests {
             assert!(names.insert(&w.name), "duplicate wiring {}", w.name);
             for n in &w.requires {
                 for a in &n.actions {
-                    assert!(catalog.lookup(a).is_some(), "{}: unknown action {a}", w.name);
+                    assert!(
+                        catalog.lookup(a).is_some(),
+                        "{}: unknown action {a}",
+                        w.name
+                    );
                 }
             }
             for m in &w.satisfied_by {

@@ -6,7 +6,7 @@
 
 use super::engine::sam_documents;
 use crate::iam::eval::{GeneratedStatement, PolicySet};
-use crate::iam::{managed_policy, Policy};
+use crate::iam::{managed_policy, sam, Policy};
 use crate::template::{alternatives, string_template, Resource, Template};
 use crate::yaml::Node;
 
@@ -29,56 +29,82 @@ pub fn generated_role<'p, 'a>(
             .and_then(|f| f.get(key))
     };
     let property = |key: &str| resource.property(key).or_else(|| global(key));
-    let mut add = |name: &str| {
-        if let Some(m) = managed_policy(name) {
-            set.managed.push(m);
-        }
+    let sub = |node: &Node| -> Option<String> {
+        let text = string_template(node, source).to_string();
+        (!text.contains("${?}")).then_some(text)
     };
-    if function {
-        add("AWSLambdaBasicExecutionRole");
-        if property("VpcConfig").is_some() {
-            add("AWSLambdaVPCAccessExecutionRole");
-        }
-        if property("Tracing").and_then(Node::as_str) == Some("Active") {
-            add("AWSXrayWriteOnlyAccess");
-        }
-        for event in resource
+    let implicit = if function {
+        let events: Vec<sam::FunctionEvent<'_>> = resource
             .property("Events")
             .and_then(Node::as_mapping)
             .unwrap_or_default()
-        {
-            match event.value.get("Type").and_then(Node::as_str) {
-                Some("SQS") => add("AWSLambdaSQSQueueExecutionRole"),
-                Some("Kinesis") => add("AWSLambdaKinesisExecutionRole"),
-                Some("DynamoDB") => add("AWSLambdaDynamoDBExecutionRole"),
-                Some("MSK") => add("AWSLambdaMSKExecutionRole"),
-                _ => {}
-            }
-        }
-    } else if property("Tracing")
-        .and_then(|t| t.get("Enabled"))
-        .and_then(Node::as_str)
-        .is_some_and(|e| e.eq_ignore_ascii_case("true"))
-    {
-        add("AWSXrayWriteOnlyAccess");
-    }
-    if let Some(dlq) = property("DeadLetterQueue") {
-        let target = dlq.get("TargetArn").map(|t| string_template(t, source).to_string());
-        let action = match dlq.get("Type").and_then(Node::as_str) {
-            Some("SQS") => Some("sqs:SendMessage"),
-            Some("SNS") => Some("sns:Publish"),
-            _ => None,
-        };
-        match (target, action) {
-            (Some(t), Some(a)) => set.generated.push(GeneratedStatement {
-                allow: true,
-                actions: vec![a.to_string()],
-                resources: vec![t],
-                origin: "the dead-letter queue statement SAM adds".into(),
+            .iter()
+            .map(|e| sam::FunctionEvent {
+                event_type: e.value.get("Type").and_then(Node::as_str).unwrap_or(""),
+                sqs_subscription: e
+                    .value
+                    .get("Properties")
+                    .and_then(|p| p.get("SqsSubscription"))
+                    .is_some_and(|v| v.as_str() != Some("false")),
+                on_failure: e
+                    .value
+                    .get("Properties")
+                    .and_then(|p| p.get("DestinationConfig"))
+                    .and_then(|d| d.get("OnFailure"))
+                    .and_then(|o| {
+                        o.get("Type")
+                            .and_then(Node::as_str)
+                            .map(|t| (t, o.get("Destination").and_then(&sub)))
+                    }),
+            })
+            .collect();
+        let destinations = property("EventInvokeConfig")
+            .and_then(|c| c.get("DestinationConfig"))
+            .map(|d| {
+                ["OnSuccess", "OnFailure"]
+                    .iter()
+                    .filter_map(|k| d.get(k))
+                    .filter_map(|o| {
+                        o.get("Type")
+                            .and_then(Node::as_str)
+                            .map(|t| (t, o.get("Destination").and_then(&sub)))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let tracing = property("Tracing").map(|t| t.as_str().unwrap_or(""));
+        sam::implicit_function_policies(&sam::FunctionRole {
+            durable: property("DurableConfig").is_some(),
+            tracing,
+            vpc_config: property("VpcConfig").is_some(),
+            dead_letter_queue: property("DeadLetterQueue").and_then(|d| {
+                Some((
+                    d.get("Type").and_then(Node::as_str)?,
+                    sub(d.get("TargetArn")?)?,
+                ))
             }),
-            _ => set.opaque = true,
+            event_invoke_destinations: destinations,
+            events,
+        })
+    } else {
+        sam::implicit_state_machine_policies(
+            property("Tracing")
+                .and_then(|t| t.get("Enabled"))
+                .and_then(Node::as_str)
+                .is_some_and(|e| e.eq_ignore_ascii_case("true")),
+        )
+    };
+    for name in &implicit.managed {
+        match managed_policy(name) {
+            Some(m) => set.managed.push(m),
+            None => set.opaque = true,
         }
     }
+    for st in implicit.statements {
+        set.generated
+            .push(generated(st, "a statement SAM adds to the role"));
+    }
+    set.opaque |= implicit.incomplete;
     match property("Policies") {
         None => {}
         Some(p) => {
@@ -95,26 +121,7 @@ pub fn generated_role<'p, 'a>(
             }
         }
     }
-    // Connectors and event sources that add to the role (API, schedules …) only ever add;
-    // what SAM adds for other events is not modelled, so it cannot be judged.
-    if resource
-        .property("Events")
-        .and_then(Node::as_mapping)
-        .is_some_and(|events| {
-            events.iter().any(|e| {
-                !matches!(
-                    e.value.get("Type").and_then(Node::as_str),
-                    Some("SQS" | "Kinesis" | "DynamoDB" | "MSK" | "Api" | "HttpApi" | "Schedule" | "ScheduleV2" | "S3" | "SNS" | "EventBridgeRule" | "CloudWatchEvent")
-                )
-            })
-        })
-        || template
-            .resources
-            .iter()
-            .any(|r| r.type_ == Some("AWS::Serverless::Connector"))
-    {
-        set.opaque = true;
-    }
+    // Connectors add policies to the roles they connect (see the engine).
     Some(set)
 }
 
@@ -126,7 +133,25 @@ fn policy_item(item: &Node, source: &str, set: &mut PolicySet<'_, '_>) {
             return;
         }
         // A policy template: `{SQSPollerPolicy: {QueueName: …}}`.
-        set.opaque = true;
+        let expanded = item.as_mapping().and_then(|entries| {
+            let [entry] = entries else { return None };
+            let name = entry.key.as_str()?;
+            let args = |param: &str| -> Option<String> {
+                let value = entry.value.get(param)?;
+                let text = string_template(value, source).to_string();
+                (!text.contains("${?}")).then_some(text)
+            };
+            sam::policy_template(name, &args).map(|statements| (name, statements))
+        });
+        match expanded {
+            Some((name, statements)) => {
+                for st in statements {
+                    set.generated
+                        .push(generated(st, &format!("the SAM policy template {name}")));
+                }
+            }
+            None => set.opaque = true,
+        }
         return;
     }
     let text = string_template(item, source).to_string();
@@ -134,5 +159,16 @@ fn policy_item(item: &Node, source: &str, set: &mut PolicySet<'_, '_>) {
     match managed_policy(name) {
         Some(m) if !name.contains('$') => set.managed.push(m),
         _ => set.opaque = true,
+    }
+}
+
+fn generated(st: sam::SamStatement, origin: &str) -> GeneratedStatement {
+    GeneratedStatement {
+        // A conditional statement may not apply: it grants nothing certain, and a statement
+        // that may grant is enough to stay silent, so it counts as granting.
+        allow: st.effect_allow,
+        actions: st.actions,
+        resources: st.resources,
+        origin: origin.to_string(),
     }
 }

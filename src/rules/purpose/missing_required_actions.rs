@@ -95,7 +95,8 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
         return;
     }
     let all = principals(ctx.template, policies, &ctx.source.text);
-    if all.is_empty() {
+    // Wirings may concern roles SAM generates, which are no principal of the template.
+    if all.is_empty() && ctx.template.is_none_or(|t| !t.is_sam()) {
         return;
     }
     // `rules: missing-required-actions: purposes: {LogicalId: [pack, …]}` in the configuration.
@@ -209,7 +210,7 @@ fn diagnostic(f: &Finding<'_, '_>, who: &str, fallback: Option<Span>) -> Diagnos
         d = d.with_severity(Severity::Error);
     }
     if let (Recognition::Wired { .. }, Some(role)) = (&f.recognition, fallback) {
-        d = d.with_label(role, format!("{who}"));
+        d = d.with_label(role, who.to_string());
     }
     if let Some((statement, n)) = f.closest_statement {
         let at = statement
@@ -347,22 +348,36 @@ fn wiring_diagnostic(f: &WiringFinding<'_, '_, '_>) -> Diagnostic {
             .map(|(_, name, actions)| {
                 let names: Vec<String> = actions.iter().map(|a| format!("`{a}`")).collect();
                 if *name == "`*`" {
-                    join_and(&names)
+                    format!("{} (on any resource)", join_and(&names))
                 } else {
                     format!("{} on {name}", join_and(&names))
                 }
             })
             .collect::<Vec<_>>(),
     );
+    let whose = if f.generated {
+        format!("the role SAM generates for `{role}`")
+    } else {
+        format!("its role `{role}`")
+    };
     let message = format!(
-        "`{}`: {}, but its role `{role}` is not allowed {list}",
+        "`{}`: {}, but {whose} is not allowed {list}",
         f.resource, w.title
     );
     let mut d = Diagnostic::new(meta, f.site, message).with_severity(match w.severity {
         WiringSeverity::Error => Severity::Error,
         WiringSeverity::Warning => Severity::Warning,
     });
-    d = d.with_label(role_span, format!("the role `{role}`"));
+    if !f.generated || role != f.resource {
+        d = d.with_label(
+            role_span,
+            if f.generated {
+                format!("SAM generates the role of `{role}`")
+            } else {
+                format!("the role `{role}`")
+            },
+        );
+    }
     // Statements granting the actions elsewhere: one label per statement and resource.
     let mut near: Vec<(Span, String, &str, Vec<&str>)> = Vec::new();
     let mut notes = Vec::new();
@@ -398,7 +413,11 @@ fn wiring_diagnostic(f: &WiringFinding<'_, '_, '_>) -> Diagnostic {
             format!("{} granted on {on}, not on {needed}", join_and(&names)),
         );
     }
-    let mut help = String::from("add to the role's policy:\n");
+    let mut help = String::from(if f.generated {
+        "add to its `Policies` a statement (a policy template also does):\n"
+    } else {
+        "add to the role's policy:\n"
+    });
     for (yaml, _, actions) in &groups {
         help.push_str("- Effect: Allow\n  Action:\n");
         for a in actions {
