@@ -5,7 +5,9 @@
 //! included.
 //!
 //! Targets (issue 16): hover and completion answer within 20 ms, diagnostics arrive within
-//! 50 ms of a change.
+//! 50 ms of a change. Hover and completion on resource types and properties read the embedded
+//! resource schemas; `schema_first_lookup` and `completion_resource_type_first` measure what
+//! decoding a type's schema for the first time costs.
 //!
 //! Run with `cargo bench --bench lsp`.
 
@@ -175,6 +177,98 @@ fn definition(bencher: Bencher) {
         12,
         |r| r["range"].is_object(),
     );
+}
+
+/// On the last `Type: AWS::S3::Bucket`: the type's description from the embedded schemas.
+#[divan::bench(sample_count = 200)]
+fn hover_resource_type(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/hover",
+        "Type: AWS::S3::Bucket",
+        10,
+        has_markdown,
+    );
+}
+
+/// On the last `BucketName` key: the property's description, type and reference.
+#[divan::bench(sample_count = 200)]
+fn hover_property(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/hover",
+        "BucketName: !Sub",
+        3,
+        has_markdown,
+    );
+}
+
+/// After `Type: AWS::S3::Buc`: the S3 types starting so, each described.
+#[divan::bench(sample_count = 200)]
+fn completion_resource_type(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/completion",
+        "Type: AWS::S3::Bucket",
+        18,
+        has_items,
+    );
+}
+
+/// After `Buc` of the last `BucketName` key: the bucket's properties starting so.
+#[divan::bench(sample_count = 200)]
+fn completion_property(bencher: Bencher) {
+    bench_request(
+        bencher,
+        "textDocument/completion",
+        "BucketName: !Sub",
+        3,
+        has_items,
+    );
+}
+
+/// After the dot of the last `!GetAtt QueueN.Arn`: the queue's attributes.
+#[divan::bench(sample_count = 200)]
+fn completion_attribute(bencher: Bencher) {
+    bench_request(bencher, "textDocument/completion", ".Arn\n", 1, has_items);
+}
+
+/// The first completion of `Type: AWS::QuickSight::` in a fresh server (the template checked,
+/// no QuickSight type named in it): the 25 QuickSight types are described, so each schema is
+/// inflated and parsed, about 780 KB of JSON, the heaviest prefix of at most
+/// `DESCRIBED_TYPES` types. Each sample has a server of its own, started outside the timing.
+#[divan::bench(sample_count = 10)]
+fn completion_resource_type_first(bencher: Bencher) {
+    let mut text = template(100 * 1024);
+    text.push_str("  Dashboard:\n    Type: AWS::QuickSight::\n");
+    let offset = text.len() - 1;
+    bencher
+        .with_inputs(|| {
+            let mut client = Client::start(BINARY, Path::new("."));
+            client.initialize();
+            client.open(URI, "yaml", 1, &text);
+            client.diagnostics(URI, 1);
+            client
+        })
+        .bench_local_values(|mut client| {
+            let r = client.request("textDocument/completion", at(&text, offset));
+            let items = r["result"].as_array().expect("a complete list");
+            assert!(items.len() >= 20 && items.iter().all(|i| i["detail"].is_string()));
+            client
+        });
+}
+
+/// The first lookup of a resource type: its schema inflated and parsed (what a hover or
+/// completion pays when the check of the document has not already done it). Each sample is a
+/// type not looked up before, in name order; the slowest is one of the largest schemas.
+#[divan::bench(sample_count = 1500, sample_size = 1)]
+fn schema_first_lookup(bencher: Bencher) {
+    let catalog = cfn_policy_lint::schema::catalog();
+    let mut names = catalog.type_names();
+    bencher.bench_local(|| {
+        let name = names.next().expect("a type not looked up yet");
+        assert!(catalog.get(name).is_some());
+    });
 }
 
 /// Completion while typing: each sample sends a change (so the server must read the new text)

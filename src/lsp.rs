@@ -30,7 +30,7 @@ use findings::{publish, to_lsp};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionList, CompletionOptions,
     CompletionParams, CompletionResponse, CompletionTextEdit, DidChangeTextDocumentParams,
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
     GotoDefinitionParams, Hover, HoverContents, HoverParams, HoverProviderCapability, Location,
@@ -127,6 +127,8 @@ fn serve_inner() -> Result<()> {
         }
         Ok(())
     });
+    // Hover and completion describe resource types and properties from the embedded schemas.
+    schema::set_provider(&schema::EMBEDDED);
     let mut server = Server::new(out, events_in);
     if server.initialize(&events)? {
         // Purpose packs are loaded once per process: those the configuration of the server's
@@ -435,10 +437,24 @@ impl Server {
         }
         let source = doc.source();
         let offset = offset(source, at.position);
-        let items = complete::complete(source, doc.parsed(), offset)
+        let items = complete::complete(source, doc.parsed(), offset);
+        // Too many resource types match to describe each: the client asks again as the typed
+        // prefix grows, and the fewer types that match then come with their descriptions.
+        let types = items
+            .iter()
+            .filter(|i| i.kind == complete::Kind::ResourceType)
+            .count();
+        let items: Vec<CompletionItem> = items
             .into_iter()
-            .map(|item| completion_item(source, item))
+            .enumerate()
+            .map(|(i, item)| completion_item(source, item, i))
             .collect();
+        if types > schema::DESCRIBED_TYPES {
+            return Some(CompletionResponse::List(CompletionList {
+                is_incomplete: true,
+                items,
+            }));
+        }
         Some(CompletionResponse::Array(items))
     }
 
@@ -537,7 +553,8 @@ where
     }
 }
 
-fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem {
+/// The LSP item of `item`, the `position`th of its list.
+fn completion_item(source: &SourceFile, item: complete::Item, position: usize) -> CompletionItem {
     let kind = match item.kind {
         complete::Kind::Action => CompletionItemKind::FUNCTION,
         complete::Kind::Service => CompletionItemKind::MODULE,
@@ -549,6 +566,9 @@ fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem 
         complete::Kind::ResourceType => CompletionItemKind::CLASS,
         complete::Kind::Property => CompletionItemKind::PROPERTY,
     };
+    // Property names come required first: the client keeps that order instead of sorting by
+    // label.
+    let sort_text = (item.kind == complete::Kind::Property).then(|| format!("{position:05}"));
     let new_text = item.insert.unwrap_or_else(|| item.label.clone());
     CompletionItem {
         // Clients filter what the typed word matches; `s3:` is part of the word here.
@@ -556,6 +576,7 @@ fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem 
         label: item.label,
         kind: Some(kind),
         detail: item.detail,
+        sort_text,
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {
             range: range(source, item.replace),
             new_text,

@@ -355,7 +355,7 @@ fn schema_items(
     let last = path[path.len() - 1];
     let described = match path[3].key {
         Some("Type") if path.len() == 4 && !last.on_key => {
-            (provider.resource_types(), Kind::ResourceType)
+            (provider.resource_types(word), Kind::ResourceType)
         }
         Some("Properties") if last.typing_key() && !(last.on_key && path.len() == 4) => {
             let Some(type_name) = path[2].node.get("Type").and_then(Node::as_str) else {
@@ -374,13 +374,25 @@ fn schema_items(
         _ => return Vec::new(),
     };
     let (names, kind) = described;
+    // The keys already written in the mapping the key is typed in, but the one at the cursor.
+    let written: Vec<&str> = match (last.on_key, path.len().checked_sub(2)) {
+        (true, Some(i)) => path[i]
+            .node
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .filter(|e| !std::ptr::eq(&e.key, last.node))
+            .filter_map(|e| e.key.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
     names
         .into_iter()
-        .filter(|(name, _)| starts_with_ignore_case(name, word))
+        .filter(|(name, _)| starts_with_ignore_case(name, word) && !written.contains(&name.as_str()))
         .map(|(label, detail)| Item {
             label,
             insert: None,
-            detail: Some(detail),
+            detail: (!detail.is_empty()).then_some(detail),
             kind,
             replace,
         })
@@ -531,7 +543,7 @@ Resources:
         assert_eq!(labels(&items), ["BucketName", "Bucket", "BucketPolicy"]);
         let (items, _) = at(&REFS.replace("VALUE", "{Ref: |}"));
         assert_eq!(items.len(), 3 + PSEUDO_PARAMETERS.len());
-        // Attributes come from the schema provider, which knows none yet.
+        // Attributes come from the schema provider, and none is set here.
         let (items, _) = at(&REFS.replace("VALUE", "!GetAtt Bucket.A|"));
         assert!(items.is_empty());
     }
@@ -546,7 +558,7 @@ Resources:
         fn property_hover(&self, type_name: &str, path: &[&str]) -> Option<String> {
             (type_name == "AWS::S3::Bucket").then(|| format!("The property {}.", path.join(".")))
         }
-        fn resource_types(&self) -> Vec<(String, String)> {
+        fn resource_types(&self, _prefix: &str) -> Vec<(String, String)> {
             vec![("AWS::S3::Bucket".into(), "A bucket".into())]
         }
         fn property_names(&self, type_name: &str, path: &[&str]) -> Vec<(String, String)> {

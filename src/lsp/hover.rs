@@ -488,7 +488,7 @@ Resources:
                 "The property VersioningConfiguration.Status.".into()
             ))
         );
-        // Without a schema (as today), nothing is said about them.
+        // Without a provider (the server sets one when it starts), nothing is said about them.
         let offset = text.find("AWS::S3").unwrap();
         assert!(hover(&source, Some(&parsed), None, offset).is_none());
     }
