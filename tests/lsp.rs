@@ -420,7 +420,9 @@ Outputs:
         "{value}"
     );
     assert!(
-        value.contains("The name of the bucket where Amazon S3 should store server access log files."),
+        value.contains(
+            "The name of the bucket where Amazon S3 should store server access log files."
+        ),
         "{value}"
     );
     // Allowed values of an enum, and a required nested property.
@@ -445,8 +447,14 @@ Outputs:
     );
     let found = labels(&r);
     assert!(found.contains(&"AWS::S3::Bucket".to_string()), "{found:?}");
-    assert!(found.contains(&"AWS::S3::BucketPolicy".to_string()), "{found:?}");
-    assert!(found.iter().all(|l| l.starts_with("AWS::S3::Buc")), "{found:?}");
+    assert!(
+        found.contains(&"AWS::S3::BucketPolicy".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|l| l.starts_with("AWS::S3::Buc")),
+        "{found:?}"
+    );
     let item = r
         .as_array()
         .unwrap()
@@ -458,7 +466,12 @@ Outputs:
         "textDocument/completion",
         &text.replace("Type: AWS::S3::Bucket", "Type: AWS::|"),
     );
-    assert_eq!(r["isIncomplete"], true, "too many to describe");
+    assert_eq!(
+        r["isIncomplete"],
+        true,
+        "too many to describe: {}",
+        &r.to_string()[..300.min(r.to_string().len())]
+    );
     let found = labels(&r);
     assert!(found.len() > 1800, "{}", found.len());
     assert!(found.contains(&"AWS::Serverless::Function".to_string()));
@@ -466,14 +479,20 @@ Outputs:
     // Property names: those not written yet.
     let r = ask(
         "textDocument/completion",
-        &text.replace("      BucketName: data\n", "      BucketName: data\n      Bucket|\n"),
+        &text.replace(
+            "      BucketName: data\n",
+            "      BucketName: data\n      Bucket|\n",
+        ),
     );
     let found = labels(&r);
     assert!(found.contains(&"BucketEncryption".to_string()), "{found:?}");
     assert!(!found.contains(&"BucketName".to_string()), "{found:?}");
     let found = labels(&ask(
         "textDocument/completion",
-        &text.replace("      BucketName: data\n", "      BucketName: data\n      Ver|\n"),
+        &text.replace(
+            "      BucketName: data\n",
+            "      BucketName: data\n      Ver|\n",
+        ),
     ));
     assert_eq!(found, ["VersioningConfiguration"]);
     // Nested, under a property whose schema is a definition.
@@ -493,7 +512,10 @@ Outputs:
     let items = r.as_array().unwrap();
     assert_eq!(items[0]["label"], "Role");
     assert!(items[0]["detail"].as_str().unwrap().starts_with("required"));
-    let mut sorted: Vec<&str> = items.iter().map(|i| i["sortText"].as_str().unwrap()).collect();
+    let mut sorted: Vec<&str> = items
+        .iter()
+        .map(|i| i["sortText"].as_str().unwrap())
+        .collect();
     sorted.sort_unstable();
     assert_eq!(sorted[0], items[0]["sortText"]);
     assert!(items.iter().any(|i| i["label"] == "Runtime"));
@@ -507,10 +529,7 @@ Outputs:
     assert!(found.contains(&"Arn".to_string()), "{found:?}");
     assert!(found.contains(&"DomainName".to_string()), "{found:?}");
     let dot = text.find("Bucket.Arn").unwrap() + 7;
-    assert_eq!(
-        r[0]["textEdit"]["range"]["start"],
-        position(text, dot)
-    );
+    assert_eq!(r[0]["textEdit"]["range"]["start"], position(text, dot));
     client.shutdown();
 }
 

@@ -65,7 +65,8 @@ fn complete_with(
     let parsed = match parsed {
         Some(p) => Some(p),
         None => {
-            typing_key = Parsed::with_key_at(source, offset);
+            typing_key = Parsed::with_key_at(source, offset)
+                .or_else(|| Parsed::with_value_at(source, offset));
             typing_key.as_ref()
         }
     };
@@ -388,7 +389,9 @@ fn schema_items(
     };
     names
         .into_iter()
-        .filter(|(name, _)| starts_with_ignore_case(name, word) && !written.contains(&name.as_str()))
+        .filter(|(name, _)| {
+            starts_with_ignore_case(name, word) && !written.contains(&name.as_str())
+        })
         .map(|(label, detail)| Item {
             label,
             insert: None,
@@ -596,6 +599,11 @@ Resources:
     #[test]
     fn resource_types_properties_and_attributes_come_from_the_schema_provider() {
         let resources = "Resources:\n  B:\n    Type: AWS::S3::Bu|\n";
+        assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
+        // A value that ends with a colon as it is typed (it would read as a mapping).
+        let resources = "Resources:\n  B:\n    Type: AWS::S3::|\n  C:\n    Type: AWS::SQS::Queue\n";
+        assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
+        let resources = "Resources:\n  B:\n    Type: AWS:|\n";
         assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
         let top = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Buck|\n";
         assert_eq!(with_schema(top), ["BucketName"]);

@@ -115,7 +115,14 @@ impl SchemaProvider for Embedded {
         if let Some(kind) = rt.property_schema(path).and_then(|s| type_text(rt, s)) {
             facts.push(format!("Type: {kind}"));
         }
-        facts.push(if info.required { "**Required**" } else { "Optional" }.to_string());
+        facts.push(
+            if info.required {
+                "**Required**"
+            } else {
+                "Optional"
+            }
+            .to_string(),
+        );
         let _ = write!(out, "\n\n{}", facts.join(" · "));
         if !info.allowed.is_empty() {
             let _ = write!(
@@ -211,10 +218,7 @@ fn useful_type_description(rt: &ResourceType) -> Option<&str> {
         .strip_prefix("resource type definition for ")
         .or_else(|| lower.strip_prefix("resource schema for "))
         .or_else(|| lower.strip_prefix("definition of "))
-        .is_some_and(|rest| {
-            rest.trim_end_matches('.')
-                .eq_ignore_ascii_case(rt.name)
-        });
+        .is_some_and(|rest| rest.trim_end_matches('.').eq_ignore_ascii_case(rt.name));
     (!d.is_empty() && !placeholder).then_some(d)
 }
 
@@ -242,7 +246,12 @@ fn properties_of<'s>(rt: &'s ResourceType, schema: &'s Value) -> Vec<(&'s String
     };
     add(schema);
     for keyword in ["allOf", "oneOf", "anyOf"] {
-        for branch in schema.get(keyword).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             add(rt.resolve(branch));
         }
     }
@@ -257,7 +266,12 @@ fn required_names(rt: &ResourceType, schema: &Value) -> Vec<String> {
     let branches = schema.get("allOf").and_then(Value::as_array);
     let all = std::iter::once(schema).chain(branches.into_iter().flatten().map(|b| rt.resolve(b)));
     for s in all {
-        for name in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in s
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(name) = name.as_str() {
                 if !out.iter().any(|n| n == name) {
                     out.push(name.to_string());
@@ -389,7 +403,10 @@ mod tests {
         let text = EMBEDDED
             .property_hover("AWS::S3::Bucket", &["Tags"])
             .unwrap();
-        assert!(text.contains("Type: `array` of `object` · Optional"), "{text}");
+        assert!(
+            text.contains("Type: `array` of `object` · Optional"),
+            "{text}"
+        );
         assert!(EMBEDDED
             .property_hover("AWS::S3::Bucket", &["BucketNam"])
             .is_none());
@@ -418,7 +435,12 @@ mod tests {
         assert_eq!(nested.len(), 1);
         assert!(nested[0].1.starts_with("required · "), "{nested:?}");
         let attributes = EMBEDDED.attributes("AWS::CloudFormation::Stack");
-        assert!(!attributes.iter().any(|a| a.ends_with('*')), "{attributes:?}");
-        assert!(EMBEDDED.attributes("AWS::S3::Bucket").contains(&"Arn".to_string()));
+        assert!(
+            !attributes.iter().any(|a| a.ends_with('*')),
+            "{attributes:?}"
+        );
+        assert!(EMBEDDED
+            .attributes("AWS::S3::Bucket")
+            .contains(&"Arn".to_string()));
     }
 }

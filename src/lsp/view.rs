@@ -36,6 +36,21 @@ impl Parsed {
     /// The tree of a text that does not parse because a key is being typed at `cursor`
     /// (`aws:Sour` on a line of its own in a mapping): parsed with `:` inserted there.
     pub fn with_key_at(source: &SourceFile, cursor: usize) -> Option<Parsed> {
+        Parsed::with_inserted(source, cursor, ':')
+    }
+
+    /// The tree of a text that does not parse because the value being typed at `cursor` ends
+    /// with a colon (`Type: AWS::S3::` reads as a mapping there): parsed with a letter inserted
+    /// after the colon.
+    pub fn with_value_at(source: &SourceFile, cursor: usize) -> Option<Parsed> {
+        if !source.text.get(..cursor)?.ends_with(':') {
+            return None;
+        }
+        Parsed::with_inserted(source, cursor, 'x')
+    }
+
+    /// The tree of the text with `inserted` at `cursor`, the end of a line.
+    fn with_inserted(source: &SourceFile, cursor: usize, inserted: char) -> Option<Parsed> {
         let text = &source.text;
         let rest = text.get(cursor..)?;
         if !rest.starts_with(['\n', '\r']) && !rest.is_empty() {
@@ -43,7 +58,7 @@ impl Parsed {
         }
         let mut derived = String::with_capacity(text.len() + 1);
         derived.push_str(&text[..cursor]);
-        derived.push(':');
+        derived.push(inserted);
         derived.push_str(rest);
         let document = yaml::parse(&derived, &ParseOptions::default()).ok()?;
         let mut map = OffsetMap::identity();
