@@ -252,8 +252,10 @@ fn completion_resource_type_first(bencher: Bencher) {
         })
         .bench_local_values(|mut client| {
             let r = client.request("textDocument/completion", at(&text, offset));
+            // A plain array: few enough types to describe (most QuickSight schemas have only
+            // a placeholder description, so few items show one, but each schema is read).
             let items = r["result"].as_array().expect("a complete list");
-            assert!(items.len() >= 20 && items.iter().all(|i| i["detail"].is_string()));
+            assert!(items.len() >= 20, "{r}");
             client
         });
 }

@@ -209,17 +209,30 @@ impl SchemaProvider for Embedded {
     }
 }
 
-/// A type's description, unless it is the placeholder many schemas carry
-/// ("Resource Type definition for AWS::X::Y").
+/// A type's description, unless it is one of the placeholders most schemas carry ("Resource
+/// Type definition for AWS::X::Y", "Definition of the AWS::X::Y Resource Type.", "Resource
+/// schema for Y"): words that only name the type.
 fn useful_type_description(rt: &ResourceType) -> Option<&str> {
+    const FILLER: [&str; 9] = [
+        "resource",
+        "type",
+        "definition",
+        "of",
+        "the",
+        "for",
+        "schema",
+        "cloudformation",
+        "aws",
+    ];
     let d = rt.description()?.trim();
-    let lower = d.to_ascii_lowercase();
-    let placeholder = lower
-        .strip_prefix("resource type definition for ")
-        .or_else(|| lower.strip_prefix("resource schema for "))
-        .or_else(|| lower.strip_prefix("definition of "))
-        .is_some_and(|rest| rest.trim_end_matches('.').eq_ignore_ascii_case(rt.name));
-    (!d.is_empty() && !placeholder).then_some(d)
+    let placeholder = d
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            FILLER.iter().any(|f| f.eq_ignore_ascii_case(w))
+                || rt.name.split("::").any(|s| s.eq_ignore_ascii_case(w))
+        });
+    (!placeholder).then_some(d)
 }
 
 /// The schema whose `properties` a mapping at `schema` is checked against: through `$ref`s and
@@ -368,6 +381,12 @@ mod tests {
         // A placeholder description is not repeated; SAM types link to the SAM guide.
         let text = EMBEDDED.resource_type_hover("AWS::EC2::Instance").unwrap();
         assert!(!text.contains("Resource Type definition"), "{text}");
+        let text = EMBEDDED
+            .resource_type_hover("AWS::QuickSight::Template")
+            .unwrap();
+        assert!(!text.contains("Definition of"), "{text}");
+        let text = EMBEDDED.resource_type_hover("AWS::EC2::Subnet").unwrap();
+        assert!(text.contains("\n\nSpecifies a subnet for the specified VPC."), "{text}");
         let text = EMBEDDED
             .resource_type_hover("AWS::Serverless::Function")
             .unwrap();
