@@ -5,8 +5,9 @@
 
 use crate::schema::{catalog, ResourceType};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// What a resource schema can tell an editor. Every method has an empty default, so a provider
 /// implements what it knows.
@@ -68,7 +69,7 @@ pub struct Embedded;
 pub static EMBEDDED: Embedded = Embedded;
 
 /// At most this many resource types are described when `Type:` is completed: describing one
-/// means decoding its schema. When more types match the typed prefix, the items carry no
+/// means inflating its schema. When more types match the typed prefix, the items carry no
 /// description and the list is marked incomplete, so the client asks again as the prefix grows.
 pub const DESCRIBED_TYPES: usize = 40;
 
@@ -79,7 +80,7 @@ impl SchemaProvider for Embedded {
     fn resource_type_hover(&self, type_name: &str) -> Option<String> {
         let rt = catalog().get(type_name)?;
         let mut out = format!("**`{type_name}`**");
-        if let Some(d) = useful_type_description(rt) {
+        if let Some(d) = rt.description().and_then(|d| useful(type_name, d)) {
             let _ = write!(out, "\n\n{d}");
         }
         let required = required_names(rt, &rt.root);
@@ -148,12 +149,12 @@ impl SchemaProvider for Embedded {
         names
             .into_iter()
             .map(|name| {
-                let detail = describe
-                    .then(|| catalog.get(name))
-                    .flatten()
-                    .and_then(useful_type_description)
-                    .unwrap_or_default();
-                (name.to_string(), detail.to_string())
+                let detail = if describe {
+                    type_description(name)
+                } else {
+                    String::new()
+                };
+                (name.to_string(), detail)
             })
             .collect()
     }
@@ -209,10 +210,29 @@ impl SchemaProvider for Embedded {
     }
 }
 
+/// The useful description of `type_name` (empty when it has none), read once per process:
+/// most types completed are never named in a template, so their schemas are not decoded for
+/// it ([`crate::schema::Catalog::description`] reads only the description).
+fn type_description(type_name: &'static str) -> String {
+    static READ: OnceLock<Mutex<HashMap<&'static str, String>>> = OnceLock::new();
+    let read = READ.get_or_init(Mutex::default);
+    if let Some(d) = read.lock().ok().and_then(|m| m.get(type_name).cloned()) {
+        return d;
+    }
+    let description = catalog()
+        .description(type_name)
+        .and_then(|d| useful(type_name, &d).map(str::to_string))
+        .unwrap_or_default();
+    if let Ok(mut m) = read.lock() {
+        m.insert(type_name, description.clone());
+    }
+    description
+}
+
 /// A type's description, unless it is one of the placeholders most schemas carry ("Resource
 /// Type definition for AWS::X::Y", "Definition of the AWS::X::Y Resource Type.", "Resource
 /// schema for Y"): words that only name the type.
-fn useful_type_description(rt: &ResourceType) -> Option<&str> {
+fn useful<'d>(type_name: &str, description: &'d str) -> Option<&'d str> {
     const FILLER: [&str; 9] = [
         "resource",
         "type",
@@ -224,13 +244,13 @@ fn useful_type_description(rt: &ResourceType) -> Option<&str> {
         "cloudformation",
         "aws",
     ];
-    let d = rt.description()?.trim();
+    let d = description.trim();
     let placeholder = d
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .all(|w| {
             FILLER.iter().any(|f| f.eq_ignore_ascii_case(w))
-                || rt.name.split("::").any(|s| s.eq_ignore_ascii_case(w))
+                || type_name.split("::").any(|s| s.eq_ignore_ascii_case(w))
         });
     (!placeholder).then_some(d)
 }

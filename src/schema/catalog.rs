@@ -127,11 +127,31 @@ impl Catalog {
             .get_or_init(|| decode(&self.entries[i]))
             .as_ref()
     }
+
+    /// The description of `type_name` (the schema's first sentence), read without decoding the
+    /// whole schema when it has not been: for listing many types at once (an editor completing
+    /// `Type:`). Not cached.
+    pub fn description(&self, type_name: &str) -> Option<String> {
+        let i = *self.by_name.get(type_name)?;
+        if let Some(decoded) = self.decoded[i].get() {
+            return decoded.as_ref()?.description().map(str::to_string);
+        }
+        #[derive(serde::Deserialize)]
+        struct Described {
+            description: Option<String>,
+        }
+        let raw = inflate(&self.entries[i])?;
+        serde_json::from_slice::<Described>(&raw).ok()?.description
+    }
+}
+
+fn inflate(entry: &Entry) -> Option<Vec<u8>> {
+    let packed = DATA.get(entry.offset..entry.offset + entry.packed)?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(packed, entry.raw).ok()
 }
 
 fn decode(entry: &Entry) -> Option<ResourceType> {
-    let packed = DATA.get(entry.offset..entry.offset + entry.packed)?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, entry.raw).ok()?;
+    let raw = inflate(entry)?;
     let root: Value = serde_json::from_slice(&raw).ok()?;
     Some(ResourceType::new(entry.name, root))
 }
@@ -326,6 +346,13 @@ mod tests {
         assert!(bucket.attribute("Arn").is_some());
         assert!(bucket.attribute("Arnn").is_none());
         assert!(bucket.description().is_some_and(|d| !d.is_empty()));
+        // Read without decoding (a type no test decodes), and from the decoded schema.
+        let c = catalog();
+        assert!(c
+            .description("AWS::Kendra::QuerySuggestionsBlockList")
+            .is_some_and(|d| !d.is_empty()));
+        assert_eq!(c.description("AWS::S3::Bucket").as_deref(), bucket.description());
+        assert_eq!(c.description("AWS::S3::Buckets"), None);
         let status = bucket
             .describe_property(&["VersioningConfiguration", "Status"])
             .expect("nested property");
