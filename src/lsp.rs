@@ -30,7 +30,7 @@ use findings::{publish, to_lsp};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionList,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind,
     CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, GotoDefinitionParams, Hover, HoverContents, HoverParams,
@@ -438,24 +438,11 @@ impl Server {
         }
         let source = doc.source();
         let offset = offset(source, at.position);
-        let items = complete::complete(source, doc.parsed(), offset);
-        // Too many resource types match to describe each: the client asks again as the typed
-        // prefix grows, and the fewer types that match then come with their descriptions.
-        let types = items
-            .iter()
-            .filter(|i| i.kind == complete::Kind::ResourceType)
-            .count();
-        let items: Vec<CompletionItem> = items
+        let items = complete::complete(source, doc.parsed(), offset)
             .into_iter()
             .enumerate()
             .map(|(i, item)| completion_item(source, item, i))
             .collect();
-        if types > schema::DESCRIBED_TYPES {
-            return Some(CompletionResponse::List(CompletionList {
-                is_incomplete: true,
-                items,
-            }));
-        }
         Some(CompletionResponse::Array(items))
     }
 

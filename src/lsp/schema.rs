@@ -5,9 +5,8 @@
 
 use crate::schema::{catalog, ResourceType};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// What a resource schema can tell an editor. Every method has an empty default, so a provider
 /// implements what it knows.
@@ -67,11 +66,6 @@ pub struct Embedded;
 
 /// The provider backed by the embedded schemas, for [`set_provider`].
 pub static EMBEDDED: Embedded = Embedded;
-
-/// At most this many resource types are described when `Type:` is completed: describing one
-/// means inflating its schema. When more types match the typed prefix, the items carry no
-/// description and the list is marked incomplete, so the client asks again as the prefix grows.
-pub const DESCRIBED_TYPES: usize = 40;
 
 /// At most this many allowed values, attributes or property names are listed in one hover.
 const SAMPLE: usize = 12;
@@ -141,19 +135,15 @@ impl SchemaProvider for Embedded {
 
     fn resource_types(&self, prefix: &str) -> Vec<(String, String)> {
         let catalog = catalog();
-        let names: Vec<&str> = catalog
+        catalog
             .type_names()
             .filter(|n| starts_with_ignore_case(n, prefix))
-            .collect();
-        let describe = names.len() <= DESCRIBED_TYPES;
-        names
-            .into_iter()
             .map(|name| {
-                let detail = if describe {
-                    type_description(name)
-                } else {
-                    String::new()
-                };
+                // Read from the descriptions kept apart: no schema is decoded for this.
+                let detail = catalog
+                    .description(name)
+                    .and_then(|d| useful(name, &d).map(str::to_string))
+                    .unwrap_or_default();
                 (name.to_string(), detail)
             })
             .collect()
@@ -208,25 +198,6 @@ impl SchemaProvider for Embedded {
         names.sort_unstable();
         names
     }
-}
-
-/// The useful description of `type_name` (empty when it has none), read once per process:
-/// most types completed are never named in a template, so their schemas are not decoded for
-/// it ([`crate::schema::Catalog::description`] reads only the description).
-fn type_description(type_name: &'static str) -> String {
-    static READ: OnceLock<Mutex<HashMap<&'static str, String>>> = OnceLock::new();
-    let read = READ.get_or_init(Mutex::default);
-    if let Some(d) = read.lock().ok().and_then(|m| m.get(type_name).cloned()) {
-        return d;
-    }
-    let description = catalog()
-        .description(type_name)
-        .and_then(|d| useful(type_name, &d).map(str::to_string))
-        .unwrap_or_default();
-    if let Ok(mut m) = read.lock() {
-        m.insert(type_name, description.clone());
-    }
-    description
 }
 
 /// A type's description, unless it is one of the placeholders most schemas carry ("Resource
@@ -460,11 +431,16 @@ mod tests {
         assert!(types
             .iter()
             .any(|(n, d)| n == "AWS::S3::Bucket" && d.contains("Amazon S3 bucket")));
-        // Too many to describe: names only.
+        // Every type, each described unless its schema has only a placeholder.
         let all = EMBEDDED.resource_types("");
-        assert!(all.len() > DESCRIBED_TYPES);
-        assert!(all.iter().all(|(_, d)| d.is_empty()));
-        assert!(all.iter().any(|(n, _)| n == "AWS::Serverless::Api"));
+        assert_eq!(all.len(), catalog().type_names().count());
+        assert!(all.iter().any(|(n, d)| n == "AWS::Serverless::Api" && d.is_empty()));
+        assert!(all
+            .iter()
+            .any(|(n, d)| n == "AWS::EC2::Subnet" && d.starts_with("Specifies a subnet")));
+        assert!(all
+            .iter()
+            .any(|(n, d)| n == "AWS::QuickSight::Template" && d.is_empty()));
         let properties = EMBEDDED.property_names("AWS::Lambda::Function", &[]);
         let names: Vec<&str> = properties.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(&names[..2], ["Code", "Role"]);

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/schema/index.tsv"));
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema/resources.bin"));
+static DESCRIPTIONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema/descriptions.bin"));
 
 /// The region every check assumes unless `--regions` or `regions:` say otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -128,20 +129,20 @@ impl Catalog {
             .as_ref()
     }
 
-    /// The description of `type_name` (the schema's first sentence), read without decoding the
-    /// whole schema when it has not been: for listing many types at once (an editor completing
-    /// `Type:`). Not cached.
+    /// The description of `type_name` (the schema's first sentence), without decoding its
+    /// schema: for listing many types at once (an editor completing `Type:`). The descriptions
+    /// of all types are kept apart by `build.rs` (about 30 KB deflated), inflated on first use.
     pub fn description(&self, type_name: &str) -> Option<String> {
+        static LINES: OnceLock<Vec<String>> = OnceLock::new();
         let i = *self.by_name.get(type_name)?;
-        if let Some(decoded) = self.decoded[i].get() {
-            return decoded.as_ref()?.description().map(str::to_string);
-        }
-        #[derive(serde::Deserialize)]
-        struct Described {
-            description: Option<String>,
-        }
-        let raw = inflate(&self.entries[i])?;
-        serde_json::from_slice::<Described>(&raw).ok()?.description
+        let lines = LINES.get_or_init(|| {
+            miniz_oxide::inflate::decompress_to_vec(DESCRIPTIONS)
+                .ok()
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .map(|text| text.lines().map(str::to_string).collect())
+                .unwrap_or_default()
+        });
+        serde_json::from_str::<Option<String>>(lines.get(i)?).ok()?
     }
 }
 
