@@ -377,7 +377,10 @@ mod tests {
             .unwrap();
         assert!(!text.contains("Definition of"), "{text}");
         let text = EMBEDDED.resource_type_hover("AWS::EC2::Subnet").unwrap();
-        assert!(text.contains("\n\nSpecifies a subnet for the specified VPC."), "{text}");
+        assert!(
+            text.contains("\n\nSpecifies a subnet for the specified VPC."),
+            "{text}"
+        );
         let text = EMBEDDED
             .resource_type_hover("AWS::Serverless::Function")
             .unwrap();
@@ -434,7 +437,9 @@ mod tests {
         // Every type, each described unless its schema has only a placeholder.
         let all = EMBEDDED.resource_types("");
         assert_eq!(all.len(), catalog().type_names().count());
-        assert!(all.iter().any(|(n, d)| n == "AWS::Serverless::Api" && d.is_empty()));
+        assert!(all
+            .iter()
+            .any(|(n, d)| n == "AWS::Serverless::Api" && d.is_empty()));
         assert!(all
             .iter()
             .any(|(n, d)| n == "AWS::EC2::Subnet" && d.starts_with("Specifies a subnet")));

@@ -352,7 +352,10 @@ mod tests {
         assert!(c
             .description("AWS::Kendra::QuerySuggestionsBlockList")
             .is_some_and(|d| !d.is_empty()));
-        assert_eq!(c.description("AWS::S3::Bucket").as_deref(), bucket.description());
+        assert_eq!(
+            c.description("AWS::S3::Bucket").as_deref(),
+            bucket.description()
+        );
         assert_eq!(c.description("AWS::S3::Buckets"), None);
         let status = bucket
             .describe_property(&["VersioningConfiguration", "Status"])
