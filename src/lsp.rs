@@ -30,13 +30,14 @@ use findings::{publish, to_lsp};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
-    CompletionParams, CompletionResponse, CompletionTextEdit, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    GotoDefinitionParams, Hover, HoverContents, HoverParams, HoverProviderCapability, Location,
-    MarkupContent, MarkupKind, OneOf, ReferenceParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionList,
+    CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, GotoDefinitionParams, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, Location, MarkupContent, MarkupKind, OneOf, ReferenceParams,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use std::collections::HashMap;
 use std::error::Error;
@@ -437,11 +438,21 @@ impl Server {
         }
         let source = doc.source();
         let offset = offset(source, at.position);
-        let items = complete::complete(source, doc.parsed(), offset)
+        let items = complete::complete(source, doc.parsed(), offset);
+        // Namespaces stand for the many types they hold: the client asks again as more is
+        // typed, and gets the types once few enough match.
+        let is_incomplete = items.iter().any(|i| i.kind == complete::Kind::Namespace);
+        let items = items
             .into_iter()
             .enumerate()
             .map(|(i, item)| completion_item(source, item, i))
             .collect();
+        if is_incomplete {
+            return Some(CompletionResponse::List(CompletionList {
+                is_incomplete,
+                items,
+            }));
+        }
         Some(CompletionResponse::Array(items))
     }
 
@@ -551,6 +562,7 @@ fn completion_item(source: &SourceFile, item: complete::Item, position: usize) -
         complete::Kind::Resource => CompletionItemKind::REFERENCE,
         complete::Kind::Attribute => CompletionItemKind::FIELD,
         complete::Kind::ResourceType => CompletionItemKind::CLASS,
+        complete::Kind::Namespace => CompletionItemKind::MODULE,
         complete::Kind::Property => CompletionItemKind::PROPERTY,
     };
     // Property names come required first: the client keeps that order instead of sorting by

@@ -38,6 +38,8 @@ pub enum Kind {
     Resource,
     Attribute,
     ResourceType,
+    /// A part of resource type names (`AWS::S3::`), offered when too many types match.
+    Namespace,
     Property,
 }
 
@@ -393,10 +395,13 @@ fn schema_items(
             starts_with_ignore_case(name, word) && !written.contains(&name.as_str())
         })
         .map(|(label, detail)| Item {
+            kind: match kind {
+                Kind::ResourceType if label.ends_with("::") => Kind::Namespace,
+                kind => kind,
+            },
             label,
             insert: None,
             detail: (!detail.is_empty()).then_some(detail),
-            kind,
             replace,
         })
         .collect()

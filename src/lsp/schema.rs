@@ -67,6 +67,11 @@ pub struct Embedded;
 /// The provider backed by the embedded schemas, for [`set_provider`].
 pub static EMBEDDED: Embedded = Embedded;
 
+/// At most this many resource types are listed when `Type:` is completed; when more match what
+/// is typed (`AWS::` matches 1,880), their namespaces are listed instead (`AWS::S3::`). A list
+/// of every type, each described, is half a megabyte: 20 to 40 ms to build and send.
+pub const LISTED_TYPES: usize = 200;
+
 /// At most this many allowed values, attributes or property names are listed in one hover.
 const SAMPLE: usize = 12;
 
@@ -135,9 +140,15 @@ impl SchemaProvider for Embedded {
 
     fn resource_types(&self, prefix: &str) -> Vec<(String, String)> {
         let catalog = catalog();
-        catalog
+        let names: Vec<&str> = catalog
             .type_names()
             .filter(|n| starts_with_ignore_case(n, prefix))
+            .collect();
+        if names.len() > LISTED_TYPES {
+            return namespaces(&names, prefix.len());
+        }
+        names
+            .into_iter()
             .map(|name| {
                 // Read from the descriptions kept apart: no schema is decoded for this.
                 let detail = catalog
@@ -198,6 +209,35 @@ impl SchemaProvider for Embedded {
         names.sort_unstable();
         names
     }
+}
+
+/// The namespaces of `names` one level below the `typed` bytes they share (`AWS::` →
+/// `AWS::S3::`, `AWS::SQS::`…), each ending with `::`, with how many types it holds.
+fn namespaces(names: &[&str], typed: usize) -> Vec<(String, String)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for name in names {
+        let rest = name.get(typed..).unwrap_or("");
+        // Past a `::` the typed text ends with, or a partly typed one.
+        let skip = rest.len() - rest.trim_start_matches(':').len();
+        let namespace = match rest[skip..].find("::") {
+            Some(end) => &name[..typed + skip + end + 2],
+            None => name,
+        };
+        match out.last_mut() {
+            Some((last, n)) if last == namespace => *n += 1,
+            _ => out.push((namespace.to_string(), 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(namespace, n)| {
+            let detail = if n == 1 {
+                "1 resource type".to_string()
+            } else {
+                format!("{n} resource types")
+            };
+            (namespace, detail)
+        })
+        .collect()
 }
 
 /// A type's description, unless it is one of the placeholders most schemas carry ("Resource
@@ -435,17 +475,37 @@ mod tests {
             .iter()
             .any(|(n, d)| n == "AWS::S3::Bucket" && d.contains("Amazon S3 bucket")));
         // Every type, each described unless its schema has only a placeholder.
-        let all = EMBEDDED.resource_types("");
-        assert_eq!(all.len(), catalog().type_names().count());
-        assert!(all
-            .iter()
-            .any(|(n, d)| n == "AWS::Serverless::Api" && d.is_empty()));
-        assert!(all
+        let ec2 = EMBEDDED.resource_types("AWS::EC2::");
+        assert!(ec2.len() > 100 && ec2.len() <= LISTED_TYPES);
+        assert!(ec2
             .iter()
             .any(|(n, d)| n == "AWS::EC2::Subnet" && d.starts_with("Specifies a subnet")));
-        assert!(all
+        let sam = EMBEDDED.resource_types("AWS::Serverless::");
+        assert!(sam
+            .iter()
+            .any(|(n, d)| n == "AWS::Serverless::Api" && d.is_empty()));
+        let quicksight = EMBEDDED.resource_types("AWS::QuickSight::T");
+        assert!(quicksight
             .iter()
             .any(|(n, d)| n == "AWS::QuickSight::Template" && d.is_empty()));
+        // Too many: their namespaces, which together hold every type.
+        let top = EMBEDDED.resource_types("");
+        let labels: Vec<&str> = top.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(labels, ["AMZN::", "AWS::", "Alexa::"]);
+        for typed in ["AWS::", "AWS:", "aws::"] {
+            let services = EMBEDDED.resource_types(typed);
+            assert!(services
+                .iter()
+                .any(|(n, d)| n == "AWS::EC2::" && d.ends_with(" resource types")));
+            assert!(services.iter().any(|(n, _)| n == "AWS::Serverless::"));
+        }
+        let services = EMBEDDED.resource_types("AWS::");
+        let count: usize = services
+            .iter()
+            .map(|(_, d)| d.split(' ').next().unwrap().parse::<usize>().unwrap())
+            .sum();
+        let aws = catalog().type_names().filter(|n| n.starts_with("AWS::"));
+        assert_eq!(count, aws.count());
         let properties = EMBEDDED.property_names("AWS::Lambda::Function", &[]);
         let names: Vec<&str> = properties.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(&names[..2], ["Code", "Role"]);
