@@ -24,7 +24,9 @@ pub trait SchemaProvider: Send + Sync {
     }
 
     /// The resource types whose name starts with `prefix` (case ignored), for completing
-    /// `Type:`, each with a one-line description (empty when there is none to give).
+    /// `Type:`, each with a one-line description (empty when there is none to give). A provider
+    /// may give namespaces instead (names ending with `::`, such as `AWS::S3::`) when too many
+    /// types match: the client is then told the list is incomplete and asks again.
     fn resource_types(&self, _prefix: &str) -> Vec<(String, String)> {
         Vec::new()
     }
