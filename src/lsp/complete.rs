@@ -50,7 +50,7 @@ pub fn complete(source: &SourceFile, parsed: Option<&Parsed>, offset: usize) -> 
 }
 
 /// [`complete`] with resource types, properties and attributes from `schema`.
-fn complete_with(
+pub(super) fn complete_with(
     source: &SourceFile,
     parsed: Option<&Parsed>,
     offset: usize,

@@ -25,7 +25,7 @@ pub fn hover(
 }
 
 /// [`hover`] with resource types and properties described by `schema`.
-fn hover_with(
+pub(super) fn hover_with(
     source: &SourceFile,
     parsed: Option<&Parsed>,
     report: Option<&FileReport>,

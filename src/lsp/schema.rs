@@ -114,7 +114,10 @@ impl SchemaProvider for Embedded {
             let _ = write!(out, "\n\n{d}");
         }
         let mut facts = Vec::new();
-        if let Some(kind) = rt.property_schema(path).and_then(|s| type_text(rt, s)) {
+        if let Some(kind) = rt
+            .property_schema(path)
+            .and_then(|s| type_text(rt, s, true))
+        {
             facts.push(format!("Type: {kind}"));
         }
         facts.push(
@@ -330,7 +333,7 @@ fn required_names(rt: &ResourceType, schema: &Value) -> Vec<String> {
 
 /// What a property's value is, as the reference pages say it: `String`, `List of String`,
 /// `Object`… `None` when the schema does not say.
-fn type_text(rt: &ResourceType, schema: &Value) -> Option<String> {
+fn type_text(rt: &ResourceType, schema: &Value, with_items: bool) -> Option<String> {
     let schema = rt.resolve(schema);
     let names: Vec<&str> = match schema.get("type") {
         Some(Value::String(t)) => vec![t.as_str()],
@@ -345,10 +348,13 @@ fn type_text(rt: &ResourceType, schema: &Value) -> Option<String> {
     let words: Vec<String> = names
         .iter()
         .map(|t| match *t {
-            "array" => match schema.get("items").and_then(|i| type_text(rt, i)) {
-                Some(item) if !item.contains(' ') => format!("`array` of {item}"),
-                _ => "`array`".to_string(),
-            },
+            // One level of items only: `array` of `array` is said as `array`.
+            "array" if with_items => {
+                match schema.get("items").and_then(|i| type_text(rt, i, false)) {
+                    Some(item) if !item.contains(' ') => format!("`array` of {item}"),
+                    _ => "`array`".to_string(),
+                }
+            }
             t => format!("`{t}`"),
         })
         .collect();

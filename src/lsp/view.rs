@@ -311,12 +311,16 @@ mod every_position {
             "{\"Statement\": [{\"Action\": [\"s3:\", \"é😀\"], \"Condition\": {\"\": {}}}]}".into(),
         );
         texts.push("Resources:\n  X:\n    Properties:\n      A: !Ref\n      B: !GetAtt .\n      C: !Sub '${'\n    DependsOn: [\n".into());
+        texts.push("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: k\n          Value: !GetAtt B.Arn\n      VersioningConfiguration: {Status: Enabled}\n  C:\n    Type: AWS::CloudFormation::Stack\nOutputs:\n  O: {Value: !GetAtt C.Outputs.X}\n".into());
         for text in texts {
             let source = SourceFile::new("t.yaml", text.clone());
             let parsed = Parsed::of(&source);
+            let schema = &crate::lsp::schema::EMBEDDED;
             for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
                 let _ = complete::complete(&source, parsed.as_ref(), offset);
                 let _ = hover::hover(&source, parsed.as_ref(), None, offset);
+                let _ = complete::complete_with(&source, parsed.as_ref(), offset, schema);
+                let _ = hover::hover_with(&source, parsed.as_ref(), None, offset, schema);
                 if let Some(p) = &parsed {
                     let _ = navigate::definition(&source, p, offset);
                     let _ = navigate::references(&source, p, offset, true);
