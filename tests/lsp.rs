@@ -542,6 +542,13 @@ Outputs:
     sorted.sort_unstable();
     assert_eq!(sorted[0], items[0]["sortText"]);
     assert!(items.iter().any(|i| i["label"] == "Runtime"));
+    // On an empty line, nothing typed yet: every property not written, required ones first.
+    let function = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: {ZipFile: x}\n      |\n";
+    let r = ask("textDocument/completion", function);
+    let found = labels(&r);
+    assert_eq!(found[0], "Role", "{found:?}");
+    assert!(!found.contains(&"Code".to_string()), "{found:?}");
+    assert!(found.contains(&"Runtime".to_string()), "{found:?}");
 
     // `!GetAtt` attributes after the dot.
     let r = ask(

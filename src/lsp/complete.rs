@@ -75,7 +75,13 @@ pub(super) fn complete_with(
     if let Some(items) = intrinsic_target(before, parsed, replace, schema) {
         return items;
     }
-    let Some(parsed) = parsed else {
+    // On an empty line, where a key is about to be typed: the tree with a key there.
+    let new_key = if word.is_empty() {
+        Parsed::with_new_key_at(source, offset)
+    } else {
+        None
+    };
+    let Some(parsed) = new_key.as_ref().or(parsed) else {
         return Vec::new();
     };
     let path = parsed.path_at(source, offset);
@@ -620,6 +626,16 @@ Resources:
         assert!(with_schema(value).is_empty());
         let nested = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        St|\n";
         assert_eq!(with_schema(nested), ["Status"]);
+        // Nothing typed yet on a line of its own: what the indentation places it in.
+        let empty = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n      |\n";
+        assert_eq!(with_schema(empty), ["BucketName"]);
+        let empty = empty.replace("\n      |\n", "\n        |\n");
+        assert!(with_schema(&empty).is_empty(), "Status is written");
+        let empty = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      |\n  C:\n    Type: AWS::S3::Bucket\n";
+        assert_eq!(
+            with_schema(empty),
+            ["BucketName", "VersioningConfiguration"]
+        );
         assert_eq!(
             with_schema(&REFS.replace("VALUE", "!GetAtt Bucket.A|")),
             ["Arn"]
