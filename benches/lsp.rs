@@ -227,6 +227,25 @@ fn completion_property(bencher: Bencher) {
     );
 }
 
+/// On an empty line under a function's `Properties`, nothing typed: the text is read again
+/// with a key there, and every property not written is offered.
+#[divan::bench(sample_count = 100)]
+fn completion_property_empty_line(bencher: Bencher) {
+    let mut text = template(100 * 1024);
+    text.push_str("  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: {ZipFile: x}\n      \n");
+    let offset = text.len() - 1;
+    let mut client = Client::start(BINARY, Path::new("."));
+    client.initialize();
+    client.open(URI, "yaml", 1, &text);
+    client.diagnostics(URI, 1);
+    let params = at(&text, offset);
+    bencher.bench_local(|| {
+        let r = client.request("textDocument/completion", params.clone());
+        assert!(r["result"][0]["label"] == "Role", "{r}");
+    });
+    client.shutdown();
+}
+
 /// After the dot of the last `!GetAtt QueueN.Arn`: the queue's attributes.
 #[divan::bench(sample_count = 200)]
 fn completion_attribute(bencher: Bencher) {
