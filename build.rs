@@ -9,7 +9,9 @@
 //!   resource type, about 7.5 MB of text, kept as text so that a data refresh reviews as a diff)
 //!   is deflated line by line into `$OUT_DIR/schema/resources.bin`, and `rules/schema/index.tsv`
 //!   is rewritten with each type's compressed range (`$OUT_DIR/schema/index.tsv`). The binary
-//!   inflates a type's line when a template first names the type.
+//!   inflates a type's line when a template first names the type. The types' own descriptions
+//!   (for editors listing many types) are also kept apart, one JSON string a line in index
+//!   order, deflated as one piece (`$OUT_DIR/schema/descriptions.bin`).
 //! - **`cfg(corpus_absent)`** when `../shared/corpus` (the shared corpus of real templates) is
 //!   not next to the checkout, so that corpus tests are marked ignored, with a reason, instead
 //!   of passing without checking anything.
@@ -40,6 +42,7 @@ fn compress_schemas(dir: &Path, out: &Path) {
     let data = fs::read(&data_path).expect("rules/schema/resources.jsonl is readable");
     let mut blob = Vec::with_capacity(data.len() / 3);
     let mut new_index = String::with_capacity(index.len());
+    let mut descriptions = String::new();
     for line in index.lines() {
         if line.starts_with('#') {
             new_index.push_str(line);
@@ -53,6 +56,8 @@ fn compress_schemas(dir: &Path, out: &Path) {
         let offset: usize = offset.parse().expect("an offset");
         let length: usize = length.parse().expect("a length");
         let raw = &data[offset..offset + length];
+        descriptions.push_str(top_level_description(raw).unwrap_or("null"));
+        descriptions.push('\n');
         let packed = miniz_oxide::deflate::compress_to_vec(raw, 9);
         writeln!(
             new_index,
@@ -65,6 +70,50 @@ fn compress_schemas(dir: &Path, out: &Path) {
     }
     fs::write(out.join("resources.bin"), blob).expect("OUT_DIR is writable");
     fs::write(out.join("index.tsv"), new_index).expect("OUT_DIR is writable");
+    let descriptions = miniz_oxide::deflate::compress_to_vec(descriptions.as_bytes(), 9);
+    fs::write(out.join("descriptions.bin"), descriptions).expect("OUT_DIR is writable");
+}
+
+/// The top-level `description` of one schema line, as the JSON string literal it is written
+/// as (quotes and escapes kept: JSON escapes every line break, so it stays on one line).
+fn top_level_description(line: &[u8]) -> Option<&str> {
+    const KEY: &[u8] = b"\"description\":";
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < line.len() {
+        match line[i] {
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b'"' => {
+                if depth == 1 && line[i..].starts_with(KEY) {
+                    let start = i + KEY.len();
+                    let end = string_end(line, start)?;
+                    return std::str::from_utf8(&line[start..end]).ok();
+                }
+                i = string_end(line, i)?;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset just after the JSON string literal that starts at `start`.
+fn string_end(line: &[u8], start: usize) -> Option<usize> {
+    if line.get(start) != Some(&b'"') {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < line.len() {
+        match line[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// One rule file: its module name and the struct `declare_rule!` declares in it.

@@ -30,13 +30,14 @@ use findings::{publish, to_lsp};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionKind, CodeActionOptions, CodeActionOrCommand, CodeActionParams,
-    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionOptions,
-    CompletionParams, CompletionResponse, CompletionTextEdit, DidChangeTextDocumentParams,
-    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
-    GotoDefinitionParams, Hover, HoverContents, HoverParams, HoverProviderCapability, Location,
-    MarkupContent, MarkupKind, OneOf, ReferenceParams, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
+    CodeActionProviderCapability, CompletionItem, CompletionItemKind, CompletionList,
+    CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit,
+    DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
+    DidSaveTextDocumentParams, GotoDefinitionParams, Hover, HoverContents, HoverParams,
+    HoverProviderCapability, Location, MarkupContent, MarkupKind, OneOf, ReferenceParams,
+    SaveOptions, ServerCapabilities, ServerInfo, TextDocumentPositionParams,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri,
 };
 use std::collections::HashMap;
 use std::error::Error;
@@ -127,6 +128,8 @@ fn serve_inner() -> Result<()> {
         }
         Ok(())
     });
+    // Hover and completion describe resource types and properties from the embedded schemas.
+    schema::set_provider(&schema::EMBEDDED);
     let mut server = Server::new(out, events_in);
     if server.initialize(&events)? {
         // Purpose packs are loaded once per process: those the configuration of the server's
@@ -435,10 +438,21 @@ impl Server {
         }
         let source = doc.source();
         let offset = offset(source, at.position);
-        let items = complete::complete(source, doc.parsed(), offset)
+        let items = complete::complete(source, doc.parsed(), offset);
+        // Namespaces stand for the many types they hold: the client asks again as more is
+        // typed, and gets the types once few enough match.
+        let is_incomplete = items.iter().any(|i| i.kind == complete::Kind::Namespace);
+        let items = items
             .into_iter()
-            .map(|item| completion_item(source, item))
+            .enumerate()
+            .map(|(i, item)| completion_item(source, item, i))
             .collect();
+        if is_incomplete {
+            return Some(CompletionResponse::List(CompletionList {
+                is_incomplete,
+                items,
+            }));
+        }
         Some(CompletionResponse::Array(items))
     }
 
@@ -537,7 +551,8 @@ where
     }
 }
 
-fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem {
+/// The LSP item of `item`, the `position`th of its list.
+fn completion_item(source: &SourceFile, item: complete::Item, position: usize) -> CompletionItem {
     let kind = match item.kind {
         complete::Kind::Action => CompletionItemKind::FUNCTION,
         complete::Kind::Service => CompletionItemKind::MODULE,
@@ -547,8 +562,12 @@ fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem 
         complete::Kind::Resource => CompletionItemKind::REFERENCE,
         complete::Kind::Attribute => CompletionItemKind::FIELD,
         complete::Kind::ResourceType => CompletionItemKind::CLASS,
+        complete::Kind::Namespace => CompletionItemKind::MODULE,
         complete::Kind::Property => CompletionItemKind::PROPERTY,
     };
+    // Property names come required first: the client keeps that order instead of sorting by
+    // label.
+    let sort_text = (item.kind == complete::Kind::Property).then(|| format!("{position:05}"));
     let new_text = item.insert.unwrap_or_else(|| item.label.clone());
     CompletionItem {
         // Clients filter what the typed word matches; `s3:` is part of the word here.
@@ -556,6 +575,7 @@ fn completion_item(source: &SourceFile, item: complete::Item) -> CompletionItem 
         label: item.label,
         kind: Some(kind),
         detail: item.detail,
+        sort_text,
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {
             range: range(source, item.replace),
             new_text,

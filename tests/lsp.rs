@@ -334,6 +334,235 @@ Outputs:
     client.shutdown();
 }
 
+/// What the embedded resource schemas say, through hover and completion: a resource type's
+/// description and reference page, a property's description, type and whether it is required,
+/// and the resource types, property names (not those already written) and `!GetAtt`
+/// attributes as they are typed.
+#[test]
+fn resource_schemas_describe_and_complete_types_properties_and_attributes() {
+    let catalog = cfn_policy_lint::schema::catalog();
+    let bucket = catalog.get("AWS::S3::Bucket").unwrap();
+    let text = "\
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: data
+      LoggingConfiguration:
+        DestinationBucketName: logs
+Outputs:
+  Arn:
+    Value: !GetAtt Bucket.Arn
+";
+    let (_dir, uri, mut client) = session("template.yaml", text);
+    let mut version = 1;
+    // Each case is a text with `|` where the cursor is; the result of `method` there.
+    let mut ask = |method: &str, with_cursor: &str| {
+        let offset = with_cursor.find('|').unwrap();
+        let text = with_cursor.replace('|', "");
+        version += 1;
+        client.change(&uri, version, &text);
+        let r = client.request(
+            method,
+            json!({"textDocument": {"uri": uri}, "position": position(&text, offset)}),
+        );
+        r["result"].clone()
+    };
+    let hover_text = |r: &Value| r["contents"]["value"].as_str().unwrap_or("").to_string();
+    let labels = |r: &Value| -> Vec<String> {
+        let items = r.as_array().or(r["items"].as_array()).unwrap();
+        items
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    // Hover on the type: its description, required properties, attributes, reference page.
+    let r = ask(
+        "textDocument/hover",
+        &text.replace("Type: AWS::S3::Bucket", "Type: AWS::S3::Bu|cket"),
+    );
+    let value = hover_text(&r);
+    let description = bucket.description().unwrap();
+    assert!(value.starts_with("**`AWS::S3::Bucket`**"), "{value}");
+    assert!(value.contains(description), "{value}");
+    assert!(value.contains("`Fn::GetAtt` attributes: `Arn`"), "{value}");
+    assert!(
+        value.contains("(https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html)"),
+        "{value}"
+    );
+    let start = text.find("AWS::S3::Bucket").unwrap();
+    assert_eq!(r["range"]["start"], position(text, start));
+    assert_eq!(r["range"]["end"], position(text, start + 15));
+
+    // Hover on a property, at the top level and nested.
+    let value = hover_text(&ask(
+        "textDocument/hover",
+        &text.replace("BucketName:", "Bucket|Name:"),
+    ));
+    let name = bucket.describe_property(&["BucketName"]).unwrap();
+    assert!(
+        value.starts_with("**`BucketName`**: property of `AWS::S3::Bucket`"),
+        "{value}"
+    );
+    assert!(value.contains(name.description.unwrap()), "{value}");
+    assert!(value.contains("Type: `string` · Optional"), "{value}");
+    assert!(
+        value.contains("aws-resource-s3-bucket.html#cfn-s3-bucket-bucketname)"),
+        "{value}"
+    );
+    let value = hover_text(&ask(
+        "textDocument/hover",
+        &text.replace("DestinationBucketName", "Destination|BucketName"),
+    ));
+    assert!(
+        value.contains("**`LoggingConfiguration.DestinationBucketName`**"),
+        "{value}"
+    );
+    assert!(
+        value.contains(
+            "The name of the bucket where Amazon S3 should store server access log files."
+        ),
+        "{value}"
+    );
+    // Allowed values of an enum, and a required nested property.
+    let versioning = text.replace(
+        "      BucketName: data\n",
+        "      VersioningConfiguration:\n        Status: Enabled\n",
+    );
+    let value = hover_text(&ask(
+        "textDocument/hover",
+        &versioning.replace("Status:", "Sta|tus:"),
+    ));
+    assert!(value.contains("**Required**"), "{value}");
+    assert!(
+        value.contains("Allowed values: `Enabled`, `Suspended`"),
+        "{value}"
+    );
+
+    // `Type:` completes from the resource types, each with its description.
+    let r = ask(
+        "textDocument/completion",
+        &text.replace("Type: AWS::S3::Bucket", "Type: AWS::S3::Buc|"),
+    );
+    let found = labels(&r);
+    assert!(found.contains(&"AWS::S3::Bucket".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"AWS::S3::BucketPolicy".to_string()),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|l| l.starts_with("AWS::S3::Buc")),
+        "{found:?}"
+    );
+    let item = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "AWS::S3::Bucket")
+        .unwrap();
+    assert_eq!(item["detail"], description);
+    // Too many types match `AWS::`: their namespaces, SAM's included, and the list is
+    // incomplete, so the client asks again as more is typed.
+    let r = ask(
+        "textDocument/completion",
+        &text.replace("Type: AWS::S3::Bucket", "Type: AWS::|"),
+    );
+    assert_eq!(r["isIncomplete"], true, "{r}");
+    let found = labels(&r);
+    assert!(found.contains(&"AWS::S3::".to_string()), "{found:?}");
+    assert!(
+        found.contains(&"AWS::Serverless::".to_string()),
+        "{found:?}"
+    );
+    let r = ask(
+        "textDocument/completion",
+        &text.replace("Type: AWS::S3::Bucket", "Type: AWS::Serverless::|"),
+    );
+    let found = labels(&r);
+    assert!(
+        found.contains(&"AWS::Serverless::Function".to_string()),
+        "{found:?}"
+    );
+    let r = ask(
+        "textDocument/completion",
+        &text.replace("Type: AWS::S3::Bucket", "Type: AWS::EC2::|"),
+    );
+    let subnet = r
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["label"] == "AWS::EC2::Subnet")
+        .unwrap();
+    assert!(subnet["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("Specifies a subnet"));
+
+    // Property names: those not written yet.
+    let r = ask(
+        "textDocument/completion",
+        &text.replace(
+            "      BucketName: data\n",
+            "      BucketName: data\n      Bucket|\n",
+        ),
+    );
+    let found = labels(&r);
+    assert!(found.contains(&"BucketEncryption".to_string()), "{found:?}");
+    assert!(!found.contains(&"BucketName".to_string()), "{found:?}");
+    let found = labels(&ask(
+        "textDocument/completion",
+        &text.replace(
+            "      BucketName: data\n",
+            "      BucketName: data\n      Ver|\n",
+        ),
+    ));
+    assert_eq!(found, ["VersioningConfiguration"]);
+    // Nested, under a property whose schema is a definition.
+    let nested = |typed: &str| {
+        text.replace(
+            "        DestinationBucketName: logs\n",
+            &format!("        DestinationBucketName: logs\n        {typed}|\n"),
+        )
+    };
+    let found = labels(&ask("textDocument/completion", &nested("L")));
+    assert_eq!(found, ["LogFilePrefix"]);
+    let found = labels(&ask("textDocument/completion", &nested("D")));
+    assert!(found.is_empty(), "already written: {found:?}");
+    // Required properties come first, and say so.
+    let function = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      R|\n";
+    let r = ask("textDocument/completion", function);
+    let items = r.as_array().unwrap();
+    assert_eq!(items[0]["label"], "Role");
+    assert!(items[0]["detail"].as_str().unwrap().starts_with("required"));
+    let mut sorted: Vec<&str> = items
+        .iter()
+        .map(|i| i["sortText"].as_str().unwrap())
+        .collect();
+    sorted.sort_unstable();
+    assert_eq!(sorted[0], items[0]["sortText"]);
+    assert!(items.iter().any(|i| i["label"] == "Runtime"));
+    // On an empty line, nothing typed yet: every property not written, required ones first.
+    let function = "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: {ZipFile: x}\n      |\n";
+    let r = ask("textDocument/completion", function);
+    let found = labels(&r);
+    assert_eq!(found[0], "Role", "{found:?}");
+    assert!(!found.contains(&"Code".to_string()), "{found:?}");
+    assert!(found.contains(&"Runtime".to_string()), "{found:?}");
+
+    // `!GetAtt` attributes after the dot.
+    let r = ask(
+        "textDocument/completion",
+        &text.replace("!GetAtt Bucket.Arn", "!GetAtt Bucket.|"),
+    );
+    let found = labels(&r);
+    assert!(found.contains(&"Arn".to_string()), "{found:?}");
+    assert!(found.contains(&"DomainName".to_string()), "{found:?}");
+    let dot = text.find("Bucket.Arn").unwrap() + 7;
+    assert_eq!(r[0]["textEdit"]["range"]["start"], position(text, dot));
+    client.shutdown();
+}
+
 /// A template of about `bytes` bytes that every rule reads but few report on.
 fn large_template(bytes: usize) -> String {
     let mut out = String::from("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n");

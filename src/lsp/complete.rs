@@ -38,6 +38,8 @@ pub enum Kind {
     Resource,
     Attribute,
     ResourceType,
+    /// A part of resource type names (`AWS::S3::`), offered when too many types match.
+    Namespace,
     Property,
 }
 
@@ -48,7 +50,7 @@ pub fn complete(source: &SourceFile, parsed: Option<&Parsed>, offset: usize) -> 
 }
 
 /// [`complete`] with resource types, properties and attributes from `schema`.
-fn complete_with(
+pub(super) fn complete_with(
     source: &SourceFile,
     parsed: Option<&Parsed>,
     offset: usize,
@@ -65,14 +67,21 @@ fn complete_with(
     let parsed = match parsed {
         Some(p) => Some(p),
         None => {
-            typing_key = Parsed::with_key_at(source, offset);
+            typing_key = Parsed::with_key_at(source, offset)
+                .or_else(|| Parsed::with_value_at(source, offset));
             typing_key.as_ref()
         }
     };
     if let Some(items) = intrinsic_target(before, parsed, replace, schema) {
         return items;
     }
-    let Some(parsed) = parsed else {
+    // On an empty line, where a key is about to be typed: the tree with a key there.
+    let new_key = if word.is_empty() {
+        Parsed::with_new_key_at(source, offset)
+    } else {
+        None
+    };
+    let Some(parsed) = new_key.as_ref().or(parsed) else {
         return Vec::new();
     };
     let path = parsed.path_at(source, offset);
@@ -355,7 +364,7 @@ fn schema_items(
     let last = path[path.len() - 1];
     let described = match path[3].key {
         Some("Type") if path.len() == 4 && !last.on_key => {
-            (provider.resource_types(), Kind::ResourceType)
+            (provider.resource_types(word), Kind::ResourceType)
         }
         Some("Properties") if last.typing_key() && !(last.on_key && path.len() == 4) => {
             let Some(type_name) = path[2].node.get("Type").and_then(Node::as_str) else {
@@ -374,14 +383,31 @@ fn schema_items(
         _ => return Vec::new(),
     };
     let (names, kind) = described;
+    // The keys already written in the mapping the key is typed in, but the one at the cursor.
+    let written: Vec<&str> = match (last.on_key, path.len().checked_sub(2)) {
+        (true, Some(i)) => path[i]
+            .node
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .filter(|e| !std::ptr::eq(&e.key, last.node))
+            .filter_map(|e| e.key.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
     names
         .into_iter()
-        .filter(|(name, _)| starts_with_ignore_case(name, word))
+        .filter(|(name, _)| {
+            starts_with_ignore_case(name, word) && !written.contains(&name.as_str())
+        })
         .map(|(label, detail)| Item {
+            kind: match kind {
+                Kind::ResourceType if label.ends_with("::") => Kind::Namespace,
+                kind => kind,
+            },
             label,
             insert: None,
-            detail: Some(detail),
-            kind,
+            detail: (!detail.is_empty()).then_some(detail),
             replace,
         })
         .collect()
@@ -531,7 +557,7 @@ Resources:
         assert_eq!(labels(&items), ["BucketName", "Bucket", "BucketPolicy"]);
         let (items, _) = at(&REFS.replace("VALUE", "{Ref: |}"));
         assert_eq!(items.len(), 3 + PSEUDO_PARAMETERS.len());
-        // Attributes come from the schema provider, which knows none yet.
+        // Attributes come from the schema provider, and none is set here.
         let (items, _) = at(&REFS.replace("VALUE", "!GetAtt Bucket.A|"));
         assert!(items.is_empty());
     }
@@ -546,7 +572,7 @@ Resources:
         fn property_hover(&self, type_name: &str, path: &[&str]) -> Option<String> {
             (type_name == "AWS::S3::Bucket").then(|| format!("The property {}.", path.join(".")))
         }
-        fn resource_types(&self) -> Vec<(String, String)> {
+        fn resource_types(&self, _prefix: &str) -> Vec<(String, String)> {
             vec![("AWS::S3::Bucket".into(), "A bucket".into())]
         }
         fn property_names(&self, type_name: &str, path: &[&str]) -> Vec<(String, String)> {
@@ -585,6 +611,11 @@ Resources:
     fn resource_types_properties_and_attributes_come_from_the_schema_provider() {
         let resources = "Resources:\n  B:\n    Type: AWS::S3::Bu|\n";
         assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
+        // A value that ends with a colon as it is typed (it would read as a mapping).
+        let resources = "Resources:\n  B:\n    Type: AWS::S3::|\n  C:\n    Type: AWS::SQS::Queue\n";
+        assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
+        let resources = "Resources:\n  B:\n    Type: AWS:|\n";
+        assert_eq!(with_schema(resources), ["AWS::S3::Bucket"]);
         let top = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Buck|\n";
         assert_eq!(with_schema(top), ["BucketName"]);
         // On the `Properties` key itself, or in a value on its key's line: nothing.
@@ -595,6 +626,16 @@ Resources:
         assert!(with_schema(value).is_empty());
         let nested = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        St|\n";
         assert_eq!(with_schema(nested), ["Status"]);
+        // Nothing typed yet on a line of its own: what the indentation places it in.
+        let empty = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      VersioningConfiguration:\n        Status: Enabled\n      |\n";
+        assert_eq!(with_schema(empty), ["BucketName"]);
+        let empty = empty.replace("\n      |\n", "\n        |\n");
+        assert!(with_schema(&empty).is_empty(), "Status is written");
+        let empty = "Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      |\n  C:\n    Type: AWS::S3::Bucket\n";
+        assert_eq!(
+            with_schema(empty),
+            ["BucketName", "VersioningConfiguration"]
+        );
         assert_eq!(
             with_schema(&REFS.replace("VALUE", "!GetAtt Bucket.A|")),
             ["Arn"]

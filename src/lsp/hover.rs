@@ -25,7 +25,7 @@ pub fn hover(
 }
 
 /// [`hover`] with resource types and properties described by `schema`.
-fn hover_with(
+pub(super) fn hover_with(
     source: &SourceFile,
     parsed: Option<&Parsed>,
     report: Option<&FileReport>,
@@ -488,7 +488,7 @@ Resources:
                 "The property VersioningConfiguration.Status.".into()
             ))
         );
-        // Without a schema (as today), nothing is said about them.
+        // Without a provider (the server sets one when it starts), nothing is said about them.
         let offset = text.find("AWS::S3").unwrap();
         assert!(hover(&source, Some(&parsed), None, offset).is_none());
     }

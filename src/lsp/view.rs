@@ -36,18 +36,45 @@ impl Parsed {
     /// The tree of a text that does not parse because a key is being typed at `cursor`
     /// (`aws:Sour` on a line of its own in a mapping): parsed with `:` inserted there.
     pub fn with_key_at(source: &SourceFile, cursor: usize) -> Option<Parsed> {
+        Parsed::with_inserted(source, cursor, ":")
+    }
+
+    /// The tree of a text whose cursor is on a line with nothing but indentation before it and
+    /// nothing after it, where a key is about to be typed: parsed with a key `x:` there, so that
+    /// the cursor is on a key of the mapping its indentation places it in.
+    pub fn with_new_key_at(source: &SourceFile, cursor: usize) -> Option<Parsed> {
+        let before = source.text.get(..cursor)?;
+        let line = &before[before.rfind('\n').map_or(0, |n| n + 1)..];
+        if !line.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        Parsed::with_inserted(source, cursor, "x:")
+    }
+
+    /// The tree of a text that does not parse because the value being typed at `cursor` ends
+    /// with a colon (`Type: AWS::S3::` reads as a mapping there): parsed with a letter inserted
+    /// after the colon.
+    pub fn with_value_at(source: &SourceFile, cursor: usize) -> Option<Parsed> {
+        if !source.text.get(..cursor)?.ends_with(':') {
+            return None;
+        }
+        Parsed::with_inserted(source, cursor, "x")
+    }
+
+    /// The tree of the text with `inserted` at `cursor`, the end of a line.
+    fn with_inserted(source: &SourceFile, cursor: usize, inserted: &str) -> Option<Parsed> {
         let text = &source.text;
         let rest = text.get(cursor..)?;
         if !rest.starts_with(['\n', '\r']) && !rest.is_empty() {
             return None;
         }
-        let mut derived = String::with_capacity(text.len() + 1);
+        let mut derived = String::with_capacity(text.len() + inserted.len());
         derived.push_str(&text[..cursor]);
-        derived.push(':');
+        derived.push_str(inserted);
         derived.push_str(rest);
         let document = yaml::parse(&derived, &ParseOptions::default()).ok()?;
         let mut map = OffsetMap::identity();
-        map.push(cursor + 1, cursor);
+        map.push(cursor + inserted.len(), cursor);
         Some(Parsed {
             document,
             derived: Some((derived, map)),
@@ -296,12 +323,16 @@ mod every_position {
             "{\"Statement\": [{\"Action\": [\"s3:\", \"é😀\"], \"Condition\": {\"\": {}}}]}".into(),
         );
         texts.push("Resources:\n  X:\n    Properties:\n      A: !Ref\n      B: !GetAtt .\n      C: !Sub '${'\n    DependsOn: [\n".into());
+        texts.push("Resources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags:\n        - Key: k\n          Value: !GetAtt B.Arn\n      VersioningConfiguration: {Status: Enabled}\n  C:\n    Type: AWS::CloudFormation::Stack\nOutputs:\n  O: {Value: !GetAtt C.Outputs.X}\n".into());
         for text in texts {
             let source = SourceFile::new("t.yaml", text.clone());
             let parsed = Parsed::of(&source);
+            let schema = &crate::lsp::schema::EMBEDDED;
             for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
                 let _ = complete::complete(&source, parsed.as_ref(), offset);
                 let _ = hover::hover(&source, parsed.as_ref(), None, offset);
+                let _ = complete::complete_with(&source, parsed.as_ref(), offset, schema);
+                let _ = hover::hover_with(&source, parsed.as_ref(), None, offset, schema);
                 if let Some(p) = &parsed {
                     let _ = navigate::definition(&source, p, offset);
                     let _ = navigate::references(&source, p, offset, true);

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 const INDEX: &str = include_str!(concat!(env!("OUT_DIR"), "/schema/index.tsv"));
 static DATA: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema/resources.bin"));
+static DESCRIPTIONS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/schema/descriptions.bin"));
 
 /// The region every check assumes unless `--regions` or `regions:` say otherwise.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -127,11 +128,31 @@ impl Catalog {
             .get_or_init(|| decode(&self.entries[i]))
             .as_ref()
     }
+
+    /// The description of `type_name` (the schema's first sentence), without decoding its
+    /// schema: for listing many types at once (an editor completing `Type:`). The descriptions
+    /// of all types are kept apart by `build.rs` (about 30 KB deflated), inflated on first use.
+    pub fn description(&self, type_name: &str) -> Option<String> {
+        static LINES: OnceLock<Vec<String>> = OnceLock::new();
+        let i = *self.by_name.get(type_name)?;
+        let lines = LINES.get_or_init(|| {
+            miniz_oxide::inflate::decompress_to_vec(DESCRIPTIONS)
+                .ok()
+                .and_then(|raw| String::from_utf8(raw).ok())
+                .map(|text| text.lines().map(str::to_string).collect())
+                .unwrap_or_default()
+        });
+        serde_json::from_str::<Option<String>>(lines.get(i)?).ok()?
+    }
+}
+
+fn inflate(entry: &Entry) -> Option<Vec<u8>> {
+    let packed = DATA.get(entry.offset..entry.offset + entry.packed)?;
+    miniz_oxide::inflate::decompress_to_vec_with_limit(packed, entry.raw).ok()
 }
 
 fn decode(entry: &Entry) -> Option<ResourceType> {
-    let packed = DATA.get(entry.offset..entry.offset + entry.packed)?;
-    let raw = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, entry.raw).ok()?;
+    let raw = inflate(entry)?;
     let root: Value = serde_json::from_slice(&raw).ok()?;
     Some(ResourceType::new(entry.name, root))
 }
@@ -326,6 +347,16 @@ mod tests {
         assert!(bucket.attribute("Arn").is_some());
         assert!(bucket.attribute("Arnn").is_none());
         assert!(bucket.description().is_some_and(|d| !d.is_empty()));
+        // Read without decoding (a type no test decodes), and from the decoded schema.
+        let c = catalog();
+        assert!(c
+            .description("AWS::Kendra::QuerySuggestionsBlockList")
+            .is_some_and(|d| !d.is_empty()));
+        assert_eq!(
+            c.description("AWS::S3::Bucket").as_deref(),
+            bucket.description()
+        );
+        assert_eq!(c.description("AWS::S3::Buckets"), None);
         let status = bucket
             .describe_property(&["VersioningConfiguration", "Status"])
             .expect("nested property");
