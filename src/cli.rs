@@ -508,6 +508,9 @@ fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result
         m.family.as_str()
     )?;
     write!(out, "{}", m.docs_text())?;
+    if let Some(more) = rules::reference::appendix(m.name) {
+        write!(out, "\n{more}")?;
+    }
     Ok(EXIT_OK)
 }
 

@@ -181,3 +181,64 @@ fn an_invalid_wiring_file_stops_the_run_with_its_path() {
     assert!(stderr.contains("invalid wiring pack"), "{stderr}");
     assert!(stderr.contains("pipes.yaml"), "{stderr}");
 }
+
+#[test]
+fn every_embedded_wiring_is_in_the_reference_and_in_explain() {
+    let env = cfn_policy_lint::cli::Environment {
+        stdout_is_terminal: false,
+        no_color: true,
+        dumb_terminal: false,
+        columns: None,
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = cfn_policy_lint::cli::run_with(
+        ["cfn-policy-lint", "explain", "P001"],
+        &env,
+        std::io::empty(),
+        &mut out,
+        &mut err,
+    );
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+    let explained = String::from_utf8(out).unwrap();
+    let reference = cfn_policy_lint::rules::reference::markdown();
+    // The table sits in the rule's own section, not in another rule's.
+    let section = reference
+        .split("<a id=\"missing-required-actions\"></a>")
+        .nth(1)
+        .and_then(|rest| rest.split("<a id=").next())
+        .expect("the rule has a section");
+    assert!(section.contains("### Wirings"), "{section}");
+    assert!(explained.contains("## Wirings"), "{explained}");
+    let set = WiringSet::embedded();
+    assert!(!set.wirings().is_empty());
+    for w in set.wirings() {
+        let row_start = format!("| `{}` | ", w.name);
+        for text in [section, explained.as_str()] {
+            let row = text
+                .lines()
+                .find(|l| l.starts_with(&row_start))
+                .unwrap_or_else(|| panic!("{}: no row", w.name));
+            assert!(row.contains(&format!("<{}>", w.docs)), "{row}");
+            assert!(row.contains(&format!("`{}`", w.resource.items()[0])), "{row}");
+            for n in &w.requires {
+                for a in &n.actions {
+                    assert!(row.contains(&format!("`{a}`")), "{a}: {row}");
+                }
+            }
+            if let Some(pack) = &w.pack {
+                assert!(row.contains(&format!("`{pack}`")), "{row}");
+            }
+        }
+    }
+    // Another rule's explanation has no such table.
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    cfn_policy_lint::cli::run_with(
+        ["cfn-policy-lint", "explain", "wildcard-resource"],
+        &env,
+        std::io::empty(),
+        &mut out,
+        &mut err,
+    );
+    let other = String::from_utf8(out).unwrap();
+    assert!(!other.is_empty() && !other.contains("## Wirings"), "{other}");
+}
