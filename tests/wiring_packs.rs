@@ -81,7 +81,13 @@ Resources:
 
 fn check(dir: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cfn-policy-lint"))
-        .args(["check", "--format", "concise", "--select", "missing-required-actions"])
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "missing-required-actions",
+        ])
         .args(extra)
         .arg("template.yaml")
         .current_dir(dir)
@@ -107,6 +113,13 @@ fn the_pack_loader_skips_wiring_files_and_the_wiring_parser_reads_them() {
     assert_eq!(names, ["sqs-consumer"]);
     let set = PackSet::with_dirs(&[dir.path().join("packs")]).unwrap();
     assert_eq!(set.packs().len(), PackSet::embedded().packs().len() + 1);
+
+    // The documented example is this one, word for word.
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/README.md"))
+            .unwrap();
+    let body = USER_WIRING.split_once('\n').unwrap().1;
+    assert!(readme.contains(&format!("# policy-packs/pipes.yaml\n{body}```")));
 
     assert!(wiring::is_wiring_file(USER_WIRING));
     assert!(!wiring::is_wiring_file(USER_PACK));
@@ -134,7 +147,12 @@ fn a_user_wiring_fires_only_when_its_folder_is_given() {
     let out = check(dir.path(), &["--packs", "packs"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 2, "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        lines.len(),
+        2,
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The user's purpose pack, inferred from `sqs:ReceiveMessage`: a warning at the statement.
     assert!(
         lines[0].starts_with("template.yaml:18:13: warning[P001 missing-required-actions]"),
@@ -219,7 +237,10 @@ fn every_embedded_wiring_is_in_the_reference_and_in_explain() {
                 .find(|l| l.starts_with(&row_start))
                 .unwrap_or_else(|| panic!("{}: no row", w.name));
             assert!(row.contains(&format!("<{}>", w.docs)), "{row}");
-            assert!(row.contains(&format!("`{}`", w.resource.items()[0])), "{row}");
+            assert!(
+                row.contains(&format!("`{}`", w.resource.items()[0])),
+                "{row}"
+            );
             for n in &w.requires {
                 for a in &n.actions {
                     assert!(row.contains(&format!("`{a}`")), "{a}: {row}");
@@ -240,5 +261,8 @@ fn every_embedded_wiring_is_in_the_reference_and_in_explain() {
         &mut err,
     );
     let other = String::from_utf8(out).unwrap();
-    assert!(!other.is_empty() && !other.contains("## Wirings"), "{other}");
+    assert!(
+        !other.is_empty() && !other.contains("## Wirings"),
+        "{other}"
+    );
 }

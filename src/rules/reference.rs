@@ -132,7 +132,12 @@ pub fn wiring_table(set: &WiringSet) -> String {
          |---|---|---|---|---|---|\n",
     );
     for w in set.wirings() {
-        let types: Vec<String> = w.resource.items().iter().map(|t| format!("`{t}`")).collect();
+        let types: Vec<String> = w
+            .resource
+            .items()
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect();
         let severity = match w.severity {
             WiringSeverity::Error => "error",
             WiringSeverity::Warning => "warning",
