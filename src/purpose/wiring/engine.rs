@@ -96,6 +96,11 @@ pub fn find<'w, 'p, 't, 'a>(
         return out;
     }
     let resolver = Resolver::new(template, source);
+    // SAM connectors add policies to the roles they connect (to the source's role, or a
+    // resource policy on the destination); unless expanded, any role may hold more.
+    let connectors = template.resources.iter().any(|r| {
+        r.type_ == Some("AWS::Serverless::Connector") || r.node.get("Connectors").is_some()
+    });
     let by_id: HashMap<&str, &Principal<'p, 'a>> = principals
         .iter()
         .filter(|p| p.kind == PrincipalKind::Role)
@@ -151,9 +156,11 @@ pub fn find<'w, 'p, 't, 'a>(
                         super::sam::generated_role(r, template, source, policies)
                     }
                 });
-                let Some(policy_set) = policy_set.as_ref() else {
+                let Some(policy_set) = policy_set.as_mut() else {
                     continue;
                 };
+                policy_set.opaque |= connectors;
+                let policy_set = &*policy_set;
                 if wiring.satisfied_by.iter().any(|m| {
                     policy_set
                         .managed
@@ -164,7 +171,11 @@ pub fn find<'w, 'p, 't, 'a>(
                 }
                 let mut missing = Vec::new();
                 for need in &wiring.requires {
-                    if need.when.as_ref().is_some_and(|c| !ctx.holds(c)) {
+                    if need
+                        .when
+                        .as_ref()
+                        .is_some_and(|c| !c.items().iter().all(|c| ctx.holds(c)))
+                    {
                         continue;
                     }
                     let Some(bound) = ctx.bind(need) else {
@@ -487,8 +498,20 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                     Some(crate::template::Call::Base64 { value: inner }) => inner,
                     _ => n,
                 };
-                let t = string_template(n, self.resolver.source);
-                (t.to_string(), t.literal(), Some(n))
+                if n.tag.is_none() && (n.as_mapping().is_some() || n.as_sequence().is_some()) {
+                    // A mapping (request templates): its scalars, one per line.
+                    let mut all = String::new();
+                    n.walk(&mut |x: &Node| {
+                        if let Some(text) = x.as_str() {
+                            all.push_str(text);
+                            all.push('\n');
+                        }
+                    });
+                    (all, None, Some(n))
+                } else {
+                    let t = string_template(n, self.resolver.source);
+                    (t.to_string(), t.literal(), Some(n))
+                }
             }
             Value::Text(t) => {
                 let literal = (!t.contains("${")).then(|| t.clone());

@@ -122,6 +122,23 @@ pub struct Condition {
     pub service: Option<String>,
 }
 
+/// One condition or a list of them (all must hold).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Conditions {
+    One(Condition),
+    All(Vec<Condition>),
+}
+
+impl Conditions {
+    pub fn items(&self) -> &[Condition] {
+        match self {
+            Conditions::One(c) => std::slice::from_ref(c),
+            Conditions::All(v) => v,
+        }
+    }
+}
+
 /// Actions required on one resource.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -132,9 +149,9 @@ pub struct Need {
     /// `{KmsKeyArn}`), `{arn:path}` the ARN of the template resource the value refers to (a
     /// queue's URL becomes its ARN), `{name}` the wiring resource's own name.
     pub resource: String,
-    /// Only when this condition holds.
+    /// Only when this condition holds (or all of these).
     #[serde(default)]
-    pub when: Option<Condition>,
+    pub when: Option<Conditions>,
     /// Why, for the docs.
     #[serde(default)]
     pub why: Option<String>,
@@ -209,7 +226,10 @@ fn validate(w: &Wiring) -> Result<(), String> {
     if !w.docs.starts_with("https://") {
         return Err("`docs` must be an https link".into());
     }
-    let conditions = w.when.iter().chain(w.requires.iter().filter_map(|n| n.when.as_ref()));
+    let conditions = w
+        .when
+        .iter()
+        .chain(w.requires.iter().filter_map(|n| n.when.as_ref()).flat_map(Conditions::items));
     for c in conditions {
         let tests = usize::from(c.present.is_some())
             + usize::from(c.equals.is_some())
