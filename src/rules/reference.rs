@@ -168,8 +168,9 @@ fn allowed(w: &Wiring) -> String {
         .map(|n| {
             let actions: Vec<String> = n.actions.iter().map(|a| format!("`{a}`")).collect();
             let mut text = format!("{} on `{}`", actions.join(", "), n.resource);
-            if let Some(c) = &n.when {
-                let _ = write!(text, " ({})", condition(c));
+            if let Some(when) = &n.when {
+                let all: Vec<String> = when.items().iter().map(condition).collect();
+                let _ = write!(text, " (if {})", all.join(" and "));
             }
             text
         })
@@ -180,17 +181,17 @@ fn allowed(w: &Wiring) -> String {
 fn condition(c: &Condition) -> String {
     let path = format!("`{}`", c.path);
     if let Some(present) = c.present {
-        return format!("if {path} is {}", if present { "set" } else { "not set" });
+        return format!("{path} is {}", if present { "set" } else { "not set" });
     }
     if let Some(equals) = &c.equals {
         let values: Vec<String> = equals.items().iter().map(|v| format!("`{v}`")).collect();
-        return format!("if {path} is {}", values.join(" or "));
+        return format!("{path} is {}", values.join(" or "));
     }
     if let Some(pattern) = &c.matches {
-        return format!("if {path} matches `{pattern}`");
+        return format!("{path} matches `{pattern}`");
     }
     if let Some(service) = &c.service {
-        return format!("if {path} is an ARN of service `{service}`");
+        return format!("{path} is an ARN of service `{service}`");
     }
     String::new()
 }
