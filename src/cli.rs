@@ -160,8 +160,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "REGION,…", value_delimiter = ',')]
     pub regions: Vec<String>,
 
-    /// Also read purpose packs (`*.yaml`) from this folder; a pack named like a built-in one
-    /// replaces it. Repeatable.
+    /// Also read purpose packs and wiring files (`*.yaml`) from this folder; a pack or wiring
+    /// named like a built-in one replaces it. Repeatable.
     #[arg(long = "packs", value_name = "DIR")]
     pub packs: Vec<PathBuf>,
 }
@@ -388,10 +388,14 @@ fn check(
                 .unwrap_or_else(|| run::DEFAULT_STDIN_NAME.to_string())
         });
     let mut settings = resolver.run_settings();
-    // Packs are loaded once for the whole run: the command line's, then the configuration's.
+    // Packs (purpose packs and wiring files) are loaded once for the whole run: the command line's, then the configuration's.
     settings.packs = args.packs.iter().chain(&settings.packs).cloned().collect();
     if let Err(e) = crate::purpose::activate(&settings.packs) {
         writeln!(stderr, "error: invalid purpose pack: {e}")?;
+        return Ok(EXIT_TROUBLE);
+    }
+    if let Err(e) = crate::purpose::wiring::activate(&settings.packs) {
+        writeln!(stderr, "error: invalid wiring pack: {e}")?;
         return Ok(EXIT_TROUBLE);
     }
     let opts = RunOptions {
@@ -504,6 +508,9 @@ fn explain(rule: &str, out: &mut impl Write, err: &mut impl Write) -> io::Result
         m.family.as_str()
     )?;
     write!(out, "{}", m.docs_text())?;
+    if let Some(more) = rules::reference::appendix(m.name) {
+        write!(out, "\n{more}")?;
+    }
     Ok(EXIT_OK)
 }
 

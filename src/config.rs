@@ -91,7 +91,7 @@ pub struct Config {
     /// AWS regions the templates are deployed to (default: us-east-1).
     #[serde(default)]
     pub regions: Vec<String>,
-    /// Extra purpose-pack folders (relative to the configuration file's folder).
+    /// Extra folders of purpose packs and wiring files (relative to the configuration file's folder).
     #[serde(default)]
     pub packs: Vec<PathBuf>,
     /// Rule name → that rule's options (a mapping; each rule documents its own).
@@ -337,7 +337,8 @@ pub struct Settings {
     pub parse: ParseOptions,
     /// Rule name → severity its findings get instead of the rule's default (configuration).
     pub severity: BTreeMap<String, Severity>,
-    /// Extra purpose-pack folders from the configuration (absolute or relative to the cwd).
+    /// Extra folders of purpose packs and wiring files from the configuration (absolute or
+    /// relative to the cwd).
     pub packs: Vec<PathBuf>,
     /// Rule name → that rule's options from the configuration's `rules` key.
     pub rule_options: BTreeMap<String, serde_json::Value>,

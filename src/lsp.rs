@@ -132,10 +132,14 @@ fn serve_inner() -> Result<()> {
     schema::set_provider(&schema::EMBEDDED);
     let mut server = Server::new(out, events_in);
     if server.initialize(&events)? {
-        // Purpose packs are loaded once per process: those the configuration of the server's
+        // Purpose packs and wiring files are loaded once per process: those the configuration of the server's
         // folder names.
-        if let Err(e) = crate::purpose::activate(&server.resolver.run_settings().packs) {
+        let packs = server.resolver.run_settings().packs;
+        if let Err(e) = crate::purpose::activate(&packs) {
             eprintln!("cfn-policy-lint lsp: invalid purpose pack: {e}");
+        }
+        if let Err(e) = crate::purpose::wiring::activate(&packs) {
+            eprintln!("cfn-policy-lint lsp: invalid wiring pack: {e}");
         }
         server.main_loop(&events)?;
     }

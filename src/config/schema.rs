@@ -70,9 +70,9 @@ fn property(key: &str) -> Value {
             "uniqueItems": true
         }),
         "packs" => json!({
-            "description": "Extra purpose-pack folders, relative to the configuration file's \
-                            folder, added to `--packs`. Packs are loaded once per run, from \
-                            the configuration governing the current folder.",
+            "description": "Extra folders of purpose packs and wiring files, relative to the \
+                            configuration file's folder, added to `--packs`. Packs are loaded \
+                            once per run, from the configuration governing the current folder.",
             "type": "array",
             "items": {"type": "string"},
         }),

@@ -355,7 +355,8 @@ pub fn activate(dirs: &[PathBuf]) -> Result<(), PackError> {
     Ok(())
 }
 
-/// Every `*.yaml`/`*.yml` pack of a folder, sorted by file name.
+/// Every `*.yaml`/`*.yml` pack of a folder, sorted by file name; wiring files (a top-level
+/// `wirings:` key) are left to [`crate::purpose::wiring::activate`].
 pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
     let entries = std::fs::read_dir(dir).map_err(|e| PackError {
         path: dir.display().to_string(),
@@ -390,8 +391,13 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
                 path: shown.clone(),
                 message: e.to_string(),
             })?;
-            Pack::parse(&shown, &text)
+            // A wiring file shares the folder; `wiring::activate` reads it.
+            if crate::purpose::wiring::is_wiring_file(&text) {
+                return Ok(None);
+            }
+            Pack::parse(&shown, &text).map(Some)
         })
+        .filter_map(Result::transpose)
         .collect()
 }
 

@@ -1,9 +1,12 @@
 //! The rule reference, `docs/rules.md`, made from the registry: every rule with its code,
 //! severity, family, options and full documentation. `tests/registry.rs` fails when the
 //! committed file differs from what this makes (`UPDATE_DOCS=1 cargo test --test registry`
-//! rewrites it), so the reference cannot fall behind the rules.
+//! rewrites it), so the reference cannot fall behind the rules. A rule's section may carry
+//! generated data after its documentation ([`appendix`]: the embedded wirings of
+//! `missing-required-actions`), which `explain` prints too.
 
 use super::{registry, Family, RuleMeta, Stage};
+use crate::purpose::wiring::{Condition, Wiring, WiringSet, WiringSeverity};
 use std::fmt::Write as _;
 
 /// The whole of `docs/rules.md`.
@@ -86,8 +89,13 @@ fn section(out: &mut String, m: &RuleMeta) {
         out.push('\n');
     }
     // The doc comment's sections are `##` headings; here they sit under the rule's own.
+    let mut docs = m.docs_text();
+    if let Some(more) = appendix(m.name) {
+        docs.push('\n');
+        docs.push_str(&more);
+    }
     let mut in_code = false;
-    for line in m.docs_text().lines() {
+    for line in docs.lines() {
         if line.starts_with("```") {
             in_code = !in_code;
         }
@@ -98,6 +106,94 @@ fn section(out: &mut String, m: &RuleMeta) {
         out.push('\n');
     }
     out.push('\n');
+}
+
+/// What a rule's section adds after its doc comment, as Markdown with `##` headings (like the doc
+/// comment's): for `missing-required-actions`, the table of embedded wirings. `explain` prints
+/// it too.
+pub fn appendix(rule: &str) -> Option<String> {
+    (rule == "missing-required-actions").then(|| wiring_table(WiringSet::embedded()))
+}
+
+/// The wirings of a set as a Markdown section: name, what it checks, resource types, what the
+/// role must be allowed, severity and the AWS page stating it.
+pub fn wiring_table(set: &WiringSet) -> String {
+    let mut out = String::from("## Wirings\n\n");
+    let _ = writeln!(
+        out,
+        "The {} wirings this rule checks, from `rules/wiring/*.yaml` (format, and how to add \
+         your own with `--packs DIR`: `rules/README.md`, \"Wiring packs\"). Each \
+         requirement's resource is written as in the wiring (`{{arn:site}}`: the ARN of what the \
+         site names); a conditional one says when it applies.\n",
+        set.wirings().len()
+    );
+    out.push_str(
+        "| wiring | what it checks | resource type | the role must be allowed | severity | AWS documentation |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for w in set.wirings() {
+        let types: Vec<String> = w
+            .resource
+            .items()
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect();
+        let severity = match w.severity {
+            WiringSeverity::Error => "error",
+            WiringSeverity::Warning => "warning",
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | <{}> |",
+            w.name,
+            escape_cell(&w.title),
+            types.join(", "),
+            escape_cell(&allowed(w)),
+            severity,
+            w.docs
+        );
+    }
+    out
+}
+
+/// A wiring's requirements in a sentence: the actions of each on its resource (as the wiring
+/// writes it, placeholders included), with its condition.
+fn allowed(w: &Wiring) -> String {
+    if let Some(pack) = &w.pack {
+        return format!("what the purpose pack `{pack}` requires");
+    }
+    let needs: Vec<String> = w
+        .requires
+        .iter()
+        .map(|n| {
+            let actions: Vec<String> = n.actions.iter().map(|a| format!("`{a}`")).collect();
+            let mut text = format!("{} on `{}`", actions.join(", "), n.resource);
+            if let Some(when) = &n.when {
+                let all: Vec<String> = when.items().iter().map(condition).collect();
+                let _ = write!(text, " (if {})", all.join(" and "));
+            }
+            text
+        })
+        .collect();
+    needs.join("; ")
+}
+
+fn condition(c: &Condition) -> String {
+    let path = format!("`{}`", c.path);
+    if let Some(present) = c.present {
+        return format!("{path} is {}", if present { "set" } else { "not set" });
+    }
+    if let Some(equals) = &c.equals {
+        let values: Vec<String> = equals.items().iter().map(|v| format!("`{v}`")).collect();
+        return format!("{path} is {}", values.join(" or "));
+    }
+    if let Some(pattern) = &c.matches {
+        return format!("{path} matches `{pattern}`");
+    }
+    if let Some(service) = &c.service {
+        return format!("{path} is an ARN of service `{service}`");
+    }
+    String::new()
 }
 
 fn escape_cell(text: &str) -> String {
