@@ -68,12 +68,14 @@ fn every_fixture_folder_names_a_registered_rule() {
     for entry in std::fs::read_dir(&fixtures).expect("fixtures/ exists") {
         let entry = entry.expect("readable entry");
         let folder = entry.file_name().to_string_lossy().into_owned();
-        // The tutorial folders are whole-project examples, not one rule's fixtures; `packs`
-        // holds the purpose packs' fixtures (checked below); `robustness` holds hostile inputs
+        // The tutorial folders are whole-project examples, not one rule's fixtures; `packs` and
+        // `wiring` hold the purpose packs' and the wirings' fixtures (checked below);
+        // `robustness` holds hostile inputs
         // that tests/robustness.rs replays in every format; `peers` the other tools' checks,
         // which tests/peer_checks.rs runs.
         let special = folder.starts_with("tutorial")
             || folder == "packs"
+            || folder == "wiring"
             || folder == "robustness"
             || folder == "peers";
         if entry.path().is_dir() && !special && !names.contains(&*folder) {
@@ -136,6 +138,37 @@ fn every_purpose_pack_has_pass_and_fail_fixtures_and_no_stray_folder() {
             problems.push(format!("fixtures/packs/{folder} names no built-in pack"));
         }
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_wiring_has_pass_and_fail_fixtures_and_no_stray_folder() {
+    let wiring_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/wiring");
+    let embedded: HashSet<&str> = cfn_policy_lint::purpose::wiring::WiringSet::embedded()
+        .wirings()
+        .iter()
+        .map(|w| w.name.as_str())
+        .collect();
+    assert!(!embedded.is_empty(), "no embedded wirings");
+    let mut problems = Vec::new();
+    for name in &embedded {
+        for kind in ["pass", "fail"] {
+            let has_file = std::fs::read_dir(wiring_dir.join(name).join(kind))
+                .map(|mut d| d.next().is_some())
+                .unwrap_or(false);
+            if !has_file {
+                problems.push(format!("fixtures/wiring/{name}/{kind} is missing or empty"));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(&wiring_dir).expect("fixtures/wiring exists") {
+        let folder = entry.expect("readable entry").file_name();
+        let folder = folder.to_string_lossy();
+        if !embedded.contains(&*folder) {
+            problems.push(format!("fixtures/wiring/{folder} names no built-in wiring"));
+        }
+    }
+    problems.sort();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

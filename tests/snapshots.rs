@@ -73,19 +73,21 @@ fn cases() -> Vec<Case> {
             expect: None,
         },
     ];
-    // Purpose packs are data, not rules: `fixtures/packs/<pack>/{fail,pass}` are cases of the
-    // rule that applies them.
-    for pack_dir in sorted_entries(&fixtures.join("packs")) {
-        for kind in ["fail", "pass"] {
-            for file in sorted_entries(&pack_dir.join(kind)) {
-                cases.push(Case {
-                    path: format!(
-                        "fixtures/packs/{}/{kind}/{}",
-                        file_name(&pack_dir),
-                        file_name(&file)
-                    ),
-                    expect: Some(("missing-required-actions".into(), kind == "fail")),
-                });
+    // Purpose packs and wirings are data, not rules: `fixtures/packs/<pack>/{fail,pass}` and
+    // `fixtures/wiring/<wiring>/{fail,pass}` are cases of the rule that applies them.
+    for data in ["packs", "wiring"] {
+        for dir in sorted_entries(&fixtures.join(data)) {
+            for kind in ["fail", "pass"] {
+                for file in sorted_entries(&dir.join(kind)) {
+                    cases.push(Case {
+                        path: format!(
+                            "fixtures/{data}/{}/{kind}/{}",
+                            file_name(&dir),
+                            file_name(&file)
+                        ),
+                        expect: Some(("missing-required-actions".into(), kind == "fail")),
+                    });
+                }
             }
         }
     }
@@ -95,6 +97,7 @@ fn cases() -> Vec<Case> {
         // tools' checks, run by tests/peer_checks.rs.
         let not_a_rule = rule.starts_with("tutorial")
             || rule == "packs"
+            || rule == "wiring"
             || rule == "robustness"
             || rule == "peers";
         if not_a_rule || !rule_dir.is_dir() {
