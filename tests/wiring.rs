@@ -518,7 +518,7 @@ fn the_tutorial_association_needs_the_bucket_encryption_configuration() {
 // Known bugs of the engine: each test states the behaviour expected.
 
 #[test]
-#[ignore = "bug: service_of splits `!Sub arn:${AWS::Partition}:ssm:…` on the colons inside `${AWS::Partition}`, so the `service: ssm` condition never holds for that spelling"]
+
 fn a_parameter_arn_spelled_with_the_partition_variable_is_recognised() {
     let text = std::fs::read_to_string(
         root().join("fixtures/wiring/ecs-parameter-store/fail/template.yaml"),
@@ -538,7 +538,7 @@ fn a_parameter_arn_spelled_with_the_partition_variable_is_recognised() {
 }
 
 #[test]
-#[ignore = "bug: grants_beyond_accounts ignores Effect, so a Deny-only queue policy (the usual deny-insecure-transport one) marks the queue as possibly granting the role directly and silences every wiring on it"]
+
 fn a_deny_only_queue_policy_does_not_silence_the_wiring() {
     let text = variant(
         "  WorkerRole:\n",
@@ -562,7 +562,7 @@ fn a_deny_only_queue_policy_does_not_silence_the_wiring() {
 }
 
 #[test]
-#[ignore = "bug: the message joins the actions on `*` (written without `on`) and those on a resource with `and`, so `ecr:GetAuthorizationToken` reads as if it were needed on the repository"]
+
 fn actions_on_star_and_on_a_resource_are_told_apart_in_the_message() {
     let text = std::fs::read_to_string(
         root().join("fixtures/wiring/codebuild-ecr-image/fail/template.yaml"),
@@ -581,7 +581,7 @@ fn actions_on_star_and_on_a_resource_are_told_apart_in_the_message() {
 }
 
 #[test]
-#[ignore = "bug: apigateway-sqs-integration asks for sqs:SendMessage whatever the integration does; this one receives (Action=ReceiveMessage), a false error (corpus: serverless-patterns/APIGateway-SQS-ReceiveMessages)"]
+
 fn an_sqs_integration_that_receives_is_not_asked_to_send() {
     let text = r#"
 AWSTemplateFormatVersion: '2010-09-09'
@@ -632,7 +632,7 @@ Resources:
 }
 
 #[test]
-#[ignore = "bug: eventbridge-target takes the built-in target `arn:aws:events:…:target/create-snapshot` (EBS CreateSnapshot) for an event bus and asks for events:PutEvents, a false error (corpus: serverless-patterns/sam-eventbridge-ebs-snapshot)"]
+
 fn a_built_in_eventbridge_target_is_not_an_event_bus() {
     let text = r#"
 AWSTemplateFormatVersion: '2010-09-09'
@@ -674,7 +674,7 @@ Resources:
 }
 
 #[test]
-#[ignore = "bug: a role a SAM connector (AWS::Serverless::Connector) writes to is judged without the connector's policy, a false error (corpus: serverless-application-model connector_rule_to_sfn and friends)"]
+
 fn a_sam_connector_grants_its_source_role() {
     let text = r#"
 AWSTemplateFormatVersion: '2010-09-09'
