@@ -474,7 +474,7 @@ fn corpus_hits_are_the_reviewed_ones() {
             hits.push(format!("{rel}: {}", d.message));
         }
     }
-    let expected: Vec<String> = [
+    let mut expected: Vec<String> = [
         "aws-cloudformation-templates/Solutions/EC2DomainJoin/EC2-Domain-Join.json",
         "aws-cloudformation-templates/Solutions/EC2DomainJoin/EC2-Domain-Join.yaml",
         "awslabs-aws-cloudformation-templates/aws/solutions/EC2DomainJoin/EC2-Domain-Join.json",
@@ -487,6 +487,76 @@ fn corpus_hits_are_the_reviewed_ones() {
         )
     })
     .collect();
+    // Wiring findings, each reviewed (docs/precision.md, "Wiring"): Lambda functions in a VPC
+    // whose role has no network-interface actions (CloudFormation refuses to create them), and
+    // functions with active tracing whose role cannot send traces.
+    let vpc = |p: &str, f: &str, r: &str| {
+        format!(
+            "{p}: `{f}`: the function is attached to a VPC, but its role `{r}` is not allowed \
+             `ec2:CreateNetworkInterface`, `ec2:DescribeNetworkInterfaces` and \
+             `ec2:DeleteNetworkInterface` (on any resource)"
+        )
+    };
+    let tracing = |p: &str, f: &str, r: &str| {
+        format!(
+            "{p}: `{f}`: the function sends traces to X-Ray (active tracing), but its role `{r}` \
+             is not allowed `xray:PutTraceSegments` and `xray:PutTelemetryRecords` (on any resource)"
+        )
+    };
+    let supply = "aws-cloudformation-templates/AWSSupplyChain/SapPrivateLink/SapPrivateLink";
+    for suffix in [".json", ".yaml", "NoHostedZone.json", "NoHostedZone.yaml"] {
+        expected.push(vpc(
+            &format!("{supply}{suffix}"),
+            "ASCPrivateLinkLambdaFunction",
+            "ASCPrivateLinkLambdaRole",
+        ));
+    }
+    let directory = "aws-cloudformation-templates/Solutions/DirectoryServiceSettings/templates/DIRECTORY_SETTINGS.cfn";
+    for suffix in [".json", ".yaml"] {
+        expected.push(vpc(
+            &format!("{directory}{suffix}"),
+            "DirectorySettingsLambdaFunction",
+            "DirectorySettingsLambdaRole",
+        ));
+    }
+    let ad = "aws-parallelcluster/develop/cloudformation/ad/ad-integration.yaml";
+    for (f, r) in [
+        ("PrepLambda", "PrepRole"),
+        ("PostLambda", "PostRole"),
+        ("DomainCertificateSetupLambda", "DomainCertificateSetupLambdaRole"),
+        ("CleanupLambda", "CleanupLambdaRole"),
+    ] {
+        expected.push(tracing(ad, f, r));
+    }
+    for p in [
+        "aws-parallelcluster/develop/cloudformation/storage/storage-stack.yaml",
+        "aws-parallelcluster/develop/tests/integration-tests/resources/file-cache-storage-cfn.yaml",
+    ] {
+        expected.push(tracing(p, "CreateDeleteFileCacheLambda", "FileCacheLambdaRole"));
+    }
+    // SAM translator outputs whose functions name a role with no CloudFormation Logs actions
+    // (warnings: the functions run, without logs).
+    let sam = "serverless-application-model/tests/translator/output/";
+    for partition in ["", "aws-cn/", "aws-us-gov/"] {
+        for (file, f, r) in [
+            ("embedded_connectors_function_to.json", "MyLambdaFunction", "MyRole"),
+            ("embedded_connectors_table_to_function.json", "MyLambdaFunction", "MyRole"),
+            (
+                "function_with_deployment_and_custom_role.json",
+                "FunctionWithRole",
+                "DeploymentRole",
+            ),
+        ] {
+            expected.push(format!(
+                "{sam}{partition}{file}: `{f}`: the function writes its logs to its CloudWatch \
+                 Logs group, but its role `{r}` is not allowed `logs:CreateLogStream` and \
+                 `logs:PutLogEvents` on \
+                 `arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:/aws/lambda/${{{f}}}*`"
+            ));
+        }
+    }
+    hits.sort();
+    expected.sort();
     assert_eq!(hits, expected);
 }
 
