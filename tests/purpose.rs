@@ -482,8 +482,9 @@ fn corpus_hits_are_the_reviewed_ones() {
     .iter()
     .map(|p| {
         format!(
-            "{p}: `myEC2SSMRole` is meant for an SSM managed node (the Systems Manager agent on an \
-             instance) (`ssm-managed-instance`) but does not grant `ssm:GetParameter` on `*`"
+            "{p}: `myEC2SSMRole` attaches the deprecated AWS managed policy `AmazonEC2RoleforSSM` \
+             for an SSM managed node (the Systems Manager agent on an instance) \
+             (`ssm-managed-instance`)"
         )
     })
     .collect();
@@ -523,7 +524,10 @@ fn corpus_hits_are_the_reviewed_ones() {
     for (f, r) in [
         ("PrepLambda", "PrepRole"),
         ("PostLambda", "PostRole"),
-        ("DomainCertificateSetupLambda", "DomainCertificateSetupLambdaRole"),
+        (
+            "DomainCertificateSetupLambda",
+            "DomainCertificateSetupLambdaRole",
+        ),
         ("CleanupLambda", "CleanupLambdaRole"),
     ] {
         expected.push(tracing(ad, f, r));
@@ -532,15 +536,27 @@ fn corpus_hits_are_the_reviewed_ones() {
         "aws-parallelcluster/develop/cloudformation/storage/storage-stack.yaml",
         "aws-parallelcluster/develop/tests/integration-tests/resources/file-cache-storage-cfn.yaml",
     ] {
-        expected.push(tracing(p, "CreateDeleteFileCacheLambda", "FileCacheLambdaRole"));
+        expected.push(tracing(
+            p,
+            "CreateDeleteFileCacheLambda",
+            "FileCacheLambdaRole",
+        ));
     }
     // SAM translator outputs whose functions name a role with no CloudFormation Logs actions
     // (warnings: the functions run, without logs).
     let sam = "serverless-application-model/tests/translator/output/";
     for partition in ["", "aws-cn/", "aws-us-gov/"] {
         for (file, f, r) in [
-            ("embedded_connectors_function_to.json", "MyLambdaFunction", "MyRole"),
-            ("embedded_connectors_table_to_function.json", "MyLambdaFunction", "MyRole"),
+            (
+                "embedded_connectors_function_to.json",
+                "MyLambdaFunction",
+                "MyRole",
+            ),
+            (
+                "embedded_connectors_table_to_function.json",
+                "MyLambdaFunction",
+                "MyRole",
+            ),
             (
                 "function_with_deployment_and_custom_role.json",
                 "FunctionWithRole",
@@ -658,4 +674,71 @@ Resources:
         "{}",
         found[0]
     );
+}
+
+/// Issue 12, item 9: an SSM Automation assume role is no managed node; a Default Host
+/// Management Configuration role is one that needs nothing more; a role with the deprecated
+/// `AmazonEC2RoleforSSM` is told to switch, not what it lacks.
+#[test]
+fn ssm_roles_that_are_not_nodes_or_use_other_policies_are_judged_as_what_they_are() {
+    let role = |trust: &str, managed: &str| {
+        format!(
+            r#"AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  NodeRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: {{Service: {trust}}}
+            Action: sts:AssumeRole
+      ManagedPolicyArns:
+        - !Sub arn:${{AWS::Partition}}:iam::aws:policy/{managed}
+      Policies:
+        - PolicyName: channels
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action:
+                  - ssmmessages:CreateControlChannel
+                  - ssmmessages:CreateDataChannel
+                  - ssmmessages:OpenControlChannel
+                  - ssmmessages:OpenDataChannel
+                Resource: '*'
+"#
+        )
+    };
+    let findings = |text: String| -> Vec<String> {
+        check_template(SourceFile::new("t.yaml", text), &settings(&[RULE]))
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == RULE)
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    // The same channels on an EC2 role with no SSM managed policy: the purpose is inferred.
+    assert!(!findings(role("ec2.amazonaws.com", "ReadOnlyAccess")).is_empty());
+    assert_eq!(
+        findings(role(
+            "ssm.amazonaws.com",
+            "service-role/AmazonSSMAutomationRole"
+        )),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        findings(role(
+            "ec2.amazonaws.com",
+            "AmazonSSMManagedEC2InstanceDefaultPolicy"
+        )),
+        Vec::<String>::new()
+    );
+    let deprecated = findings(role(
+        "ec2.amazonaws.com",
+        "service-role/AmazonEC2RoleforSSM",
+    ));
+    assert_eq!(deprecated.len(), 1, "{deprecated:?}");
+    assert!(deprecated[0].contains("deprecated AWS managed policy `AmazonEC2RoleforSSM`"));
 }

@@ -53,9 +53,21 @@ pub struct Pack {
     /// AWS managed policies any one of which grants everything the pack requires.
     #[serde(default)]
     pub satisfied_by: Vec<String>,
+    /// Deprecated AWS managed policies that once served the purpose, each with the one that
+    /// replaces it: a principal attaching one is told to switch, rather than what it lacks.
+    #[serde(default)]
+    pub superseded: Vec<Superseded>,
     /// Actions AWS itself grants on `Resource: "*"` for this purpose (patterns allowed).
     #[serde(default)]
     pub by_design_on_star: Vec<String>,
+}
+
+/// A deprecated AWS managed policy and its replacement.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Superseded {
+    pub policy: String,
+    pub by: String,
 }
 
 /// When a purpose is inferred for a principal that did not declare it. Every given criterion
@@ -80,6 +92,10 @@ pub struct Recognise {
     /// Variables that must be bound for the purpose to be inferred.
     #[serde(default)]
     pub bound: Vec<String>,
+    /// AWS managed policies that show the principal is something else (an SSM Automation
+    /// assume role holds `AmazonSSMAutomationRole`; it is no managed node): never inferred then.
+    #[serde(default)]
+    pub unless_managed: Vec<String>,
 }
 
 fn one() -> usize {

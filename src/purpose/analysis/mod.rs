@@ -59,6 +59,9 @@ pub struct Finding<'p, 'a> {
     pub closest_statement: Option<(&'p Statement<'a>, usize)>,
     /// How many distinct actions the purpose needs here (its applicable requirements).
     pub needed: usize,
+    /// The principal attaches this deprecated AWS managed policy for the purpose (with where):
+    /// the finding is that, with the replacement, and `missing` is empty.
+    pub superseded: Option<(&'p super::pack::Superseded, crate::source::Span)>,
 }
 
 /// A declared purpose no pack defines.
@@ -228,9 +231,17 @@ pub fn analyse_with_wired<'p, 'a>(
         // purposes also reports adds nothing.
         let mut keep = vec![true; found.len()];
         for i in 0..found.len() {
+            if let Some((_, span)) = found[i].superseded {
+                // One deprecation finding per attachment, whichever purposes it served.
+                keep[i] = !found[..i]
+                    .iter()
+                    .any(|f| f.superseded.is_some_and(|(_, s)| s == span));
+                continue;
+            }
             for j in 0..found.len() {
                 if i != j
                     && keep[j]
+                    && found[j].superseded.is_none()
                     && found[i]
                         .missing
                         .iter()
@@ -261,6 +272,13 @@ fn infer<'a>(
 ) -> Option<Recognition<'a>> {
     let r = &pack.recognise;
     if r.actions.is_empty() && r.bound.is_empty() {
+        return None;
+    }
+    if principal
+        .managed
+        .iter()
+        .any(|(m, _)| r.unless_managed.iter().any(|u| u == m.name))
+    {
         return None;
     }
     if !r.trusted_services.is_empty() {
@@ -371,6 +389,22 @@ fn check_pack<'p, 'a>(
     {
         return None;
     }
+    if let Some((old, span)) = principal.managed.iter().find_map(|(m, span)| {
+        pack.superseded
+            .iter()
+            .find(|s| s.policy == m.name)
+            .map(|s| (s, *span))
+    }) {
+        return Some(Finding {
+            pack,
+            recognition,
+            missing: Vec::new(),
+            closest_policy: None,
+            closest_statement: None,
+            needed: 0,
+            superseded: Some((old, span)),
+        });
+    }
     let declared = matches!(
         recognition,
         Recognition::Declared(_) | Recognition::Configured
@@ -436,6 +470,7 @@ fn check_pack<'p, 'a>(
         closest_policy,
         closest_statement,
         needed: required.len(),
+        superseded: None,
     })
 }
 

@@ -182,6 +182,31 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
 
 fn diagnostic(f: &Finding<'_, '_>, who: &str, fallback: Option<Span>) -> Diagnostic {
     let meta = &MissingRequiredActions::META;
+    if let Some((old, span)) = f.superseded {
+        let by = crate::iam::managed_policy(&old.by).map_or_else(
+            || old.by.clone(),
+            |m| {
+                format!(
+                    "arn:${{AWS::Partition}}:iam::aws:policy{}{}",
+                    m.path, m.name
+                )
+            },
+        );
+        return Diagnostic::new(
+            meta,
+            span,
+            format!(
+                "{who} attaches the deprecated AWS managed policy `{}` for {} (`{}`)",
+                old.policy, f.pack.title, f.pack.name
+            ),
+        )
+        .with_severity(Severity::Warning)
+        .with_help(format!(
+            "attach `{by}` instead: AWS deprecated `{}`, and it grants more than the purpose \
+             needs; see {}",
+            old.policy, f.pack.docs
+        ));
+    }
     let declared = matches!(
         f.recognition,
         Recognition::Declared(_) | Recognition::Configured
