@@ -244,3 +244,32 @@ mod tests {
         assert_eq!(m.map(12), 6);
     }
 }
+
+/// The commands of a shell script, as byte ranges of `text`: lines, with backslash
+/// continuations joined and comment lines left out. No shell grammar: the readers of
+/// cross-file names and of user data look for commands, and a line they do not understand
+/// contributes nothing.
+pub fn shell_commands(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let begin = *start.get_or_insert(line_start);
+        if begin == line_start && body.trim_start().starts_with('#') {
+            start = None;
+            continue;
+        }
+        if body.ends_with('\\') {
+            continue;
+        }
+        out.push(begin..line_start + body.len());
+        start = None;
+    }
+    if let Some(begin) = start {
+        out.push(begin..text.len());
+    }
+    out
+}

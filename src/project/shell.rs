@@ -33,7 +33,7 @@ fn create_regex() -> &'static Regex {
 /// The facts of a script (or a Markdown code block's text). Spans are offsets into `text`.
 pub fn shell_facts(text: &str) -> Facts {
     let mut facts = Facts::default();
-    for command in commands(text) {
+    for command in crate::source::shell_commands(text) {
         let line = &text[command.clone()];
         let at = |start: usize, end: usize| Span::new(command.start + start, command.start + end);
         for m in find_policy_arns(line) {
@@ -84,31 +84,6 @@ pub fn shell_facts(text: &str) -> Facts {
 
 /// Byte ranges of the logical command lines of `text`: physical lines joined by a trailing
 /// backslash, comment lines left out.
-fn commands(text: &str) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
-        let body = line.trim_end_matches(['\n', '\r']);
-        let begin = *start.get_or_insert(line_start);
-        if begin == line_start && body.trim_start().starts_with('#') {
-            start = None;
-            continue;
-        }
-        if body.ends_with('\\') {
-            continue;
-        }
-        out.push(begin..line_start + body.len());
-        start = None;
-    }
-    if let Some(begin) = start {
-        out.push(begin..text.len());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

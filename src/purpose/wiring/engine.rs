@@ -81,6 +81,8 @@ enum RoleTarget<'t, 'a> {
 struct Site<'a> {
     node: &'a Node,
     task: Option<TaskState>,
+    /// A shell command of user data, as `Fn::Sub` text.
+    command: Option<String>,
     /// The key or value to point at.
     span: Span,
 }
@@ -130,6 +132,7 @@ pub fn find<'w, 'p, 't, 'a>(
                     resource,
                     site: site.node,
                     task: site.task.as_ref(),
+                    command: site.command.as_deref(),
                 };
                 if !wiring.when.iter().all(|c| ctx.holds(c)) {
                     continue;
@@ -313,6 +316,7 @@ fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site
         return vec![Site {
             node: resource.node,
             task: None,
+            command: None,
             span: resource.type_node.map_or(resource.key.span, |n| n.span),
         }];
     };
@@ -329,6 +333,7 @@ fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site
                 node: resource.node,
                 span: t.span,
                 task: Some(t),
+                command: None,
             })
             .collect();
     }
@@ -337,6 +342,37 @@ fn sites<'a>(wiring: &Wiring, resource: &Resource<'a>, source: &str) -> Vec<Site
     };
     let mut out = Vec::new();
     for path in paths.items() {
+        if let Some(path) = path.strip_prefix("shell:") {
+            // Each command of a user data script (`Fn::Base64` of a string or `!Sub`).
+            let mut found = Vec::new();
+            walk(props, &segments(path), &mut found);
+            for site in found {
+                let node = match crate::template::intrinsic(site.node).map(|i| i.call) {
+                    Some(crate::template::Call::Base64 { value }) => value,
+                    _ => site.node,
+                };
+                let text = string_template(node, source).to_string();
+                let written = source.get(node.span.start..node.span.end).unwrap_or("");
+                for range in crate::source::shell_commands(&text) {
+                    let command = text[range].trim().to_string();
+                    // Point at the command itself when the script is written as it reads
+                    // (a block scalar), else at the whole user data.
+                    let span = match written.find(&command) {
+                        Some(at) if !command.is_empty() => {
+                            Span::new(node.span.start + at, node.span.start + at + command.len())
+                        }
+                        _ => node.span,
+                    };
+                    out.push(Site {
+                        node,
+                        task: None,
+                        command: Some(command),
+                        span,
+                    });
+                }
+            }
+            continue;
+        }
         walk(props, &segments(path), &mut out);
     }
     out.truncate(MAX_SITES);
@@ -372,6 +408,7 @@ fn walk<'a>(node: &'a Node, path: &[&str], out: &mut Vec<Site<'a>>) {
         out.push(Site {
             node: only,
             task: None,
+            command: None,
             span: only.span,
         });
         return;
@@ -397,6 +434,7 @@ fn walk<'a>(node: &'a Node, path: &[&str], out: &mut Vec<Site<'a>>) {
                         out.push(Site {
                             node: value,
                             task: None,
+                            command: None,
                             span: value.span,
                         });
                     }
@@ -423,6 +461,7 @@ struct Ctx<'r, 't, 'a> {
     resource: &'t Resource<'a>,
     site: &'a Node,
     task: Option<&'r TaskState>,
+    command: Option<&'r str>,
 }
 
 /// A value a condition or placeholder reads: a node of the template, or `Fn::Sub` text from a
@@ -444,6 +483,9 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
 
     /// [`Ctx::value`], also for a task's values (`site.Resource`, `site.FunctionName`).
     fn read(&self, path: &str) -> Option<Value<'a>> {
+        if let (Some(command), "site") = (self.command, path) {
+            return Some(Value::Text(command.to_string()));
+        }
         if let Some(task) = self.task.filter(|_| path.starts_with("site")) {
             let mut hops = path.split("->");
             let first = hops.next()?;
@@ -728,6 +770,9 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
     }
 
     fn placeholder(&self, kind: &str, path: &str) -> Option<Piece> {
+        if let Some(command) = self.command {
+            return self.command_placeholder(kind, path, command);
+        }
         if kind.is_empty() && path == "name" {
             let mut r = Resolved {
                 toks: Vec::new(),
@@ -855,6 +900,64 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             }
             _ => None,
         }
+    }
+
+    /// A placeholder bound to a user data command: `{flag:--name}` (the value after a flag),
+    /// `{s3-object:site}` and `{s3-bucket:site}` (the object or bucket of its first `s3://`
+    /// URI), as ARN text. A value with a shell variable or substitution is unknown.
+    fn command_placeholder(&self, kind: &str, path: &str, command: &str) -> Option<Piece> {
+        let word = |start: usize| -> Option<&str> {
+            let rest = &command[start..];
+            let rest = rest.trim_start_matches(['=', ' ']);
+            let (quoted, rest) = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => (Some(q), &rest[1..]),
+                _ => (None, rest),
+            };
+            let end = match quoted {
+                Some(q) => rest.find(q)?,
+                None => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+            };
+            let w = &rest[..end];
+            // `$VAR`, `$(…)` and backticks are the shell's; `${Name}` is the template's.
+            let shell = w.contains('`')
+                || w.char_indices()
+                    .any(|(i, c)| c == '$' && !w[i..].starts_with("${"));
+            (!w.is_empty() && !shell).then_some(w)
+        };
+        let text = match kind {
+            "flag" => {
+                let at = command
+                    .match_indices(path)
+                    .find(|(i, _)| {
+                        let after = command[i + path.len()..].chars().next();
+                        matches!(after, Some(' ' | '='))
+                    })
+                    .map(|(i, _)| i + path.len())?;
+                let value = word(at)?;
+                if value.starts_with("arn:") {
+                    return None;
+                }
+                value.to_string()
+            }
+            "s3-object" | "s3-bucket" => {
+                let at = command.find("s3://")? + "s3://".len();
+                let uri = word(at)?;
+                let uri = if kind == "s3-bucket" {
+                    uri.split('/').next()?
+                } else {
+                    uri
+                };
+                format!("arn:${{AWS::Partition}}:s3:::{uri}")
+            }
+            _ => return None,
+        };
+        let resolved = self.resolver.sub_text(&text);
+        Some(Piece {
+            resolved,
+            whole: Some((format!("!Sub '{text}'"), format!("`{text}`"))),
+            sub: text,
+            guarded: false,
+        })
     }
 
     /// A placeholder bound to `Fn::Sub` text (a state machine task's value).
