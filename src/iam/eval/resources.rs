@@ -63,7 +63,11 @@ const TYPES: &[TypeArn] = &[
         attributes: &[("Arn", ARN)],
     },
     TypeArn {
-        cfn: &["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"],
+        cfn: &[
+            "AWS::DynamoDB::Table",
+            "AWS::DynamoDB::GlobalTable",
+            "AWS::Serverless::SimpleTable",
+        ],
         arn: "arn:{P}:dynamodb:{R}:{A}:table/{name}",
         name: Some("TableName"),
         reference: NAME,
