@@ -101,11 +101,9 @@ pub fn find<'w, 'p, 't, 'a>(
         return out;
     }
     let resolver = Resolver::new(template, source);
-    // SAM connectors add policies to the roles they connect (to the source's role, or a
-    // resource policy on the destination); unless expanded, any role may hold more.
-    let connectors = template.resources.iter().any(|r| {
-        r.type_ == Some("AWS::Serverless::Connector") || r.node.get("Connectors").is_some()
-    });
+    // SAM connectors add policies to the roles they connect: expanded from SAM's connector
+    // profiles onto the source's role. One this program cannot expand leaves every role unknown.
+    let (connector_grants, connectors) = connector_policies(template, &resolver);
     let by_id: HashMap<&str, &Principal<'p, 'a>> = principals
         .iter()
         .filter(|p| p.kind == PrincipalKind::Role)
@@ -166,6 +164,13 @@ pub fn find<'w, 'p, 't, 'a>(
                     continue;
                 };
                 policy_set.opaque |= connectors;
+                if let Some(grants) = connector_grants.get(role_id) {
+                    for g in grants {
+                        if !policy_set.generated.contains(g) {
+                            policy_set.generated.push(g.clone());
+                        }
+                    }
+                }
                 let policy_set = &*policy_set;
                 if wiring.satisfied_by.iter().any(|m| {
                     policy_set
@@ -238,6 +243,119 @@ pub fn find<'w, 'p, 't, 'a>(
         }
     }
     out
+}
+
+/// What the template's SAM connectors grant, by the logical id of the role holding it (a role of
+/// the template, or the resource whose role SAM generates); `true` when some connector could
+/// not be expanded.
+fn connector_policies<'t, 'a>(
+    template: &'t Template<'a>,
+    resolver: &Resolver<'t, 'a>,
+) -> (
+    HashMap<String, Vec<crate::iam::eval::GeneratedStatement>>,
+    bool,
+) {
+    use crate::iam::sam;
+    let mut out: HashMap<String, Vec<crate::iam::eval::GeneratedStatement>> = HashMap::new();
+    let mut unknown = false;
+    // (source resource, connector properties) for standalone and embedded connectors.
+    let mut connectors: Vec<(Option<&'t Resource<'a>>, &'a Node)> = Vec::new();
+    for r in &template.resources {
+        if r.type_ == Some("AWS::Serverless::Connector") {
+            let source = r
+                .property("Source")
+                .and_then(|s| s.get("Id"))
+                .and_then(Node::as_str)
+                .and_then(|id| template.resource(id));
+            match r.properties {
+                Some(p) => connectors.push((source, p)),
+                None => unknown = true,
+            }
+        }
+        if let Some(embedded) = r.node.get("Connectors").and_then(Node::as_mapping) {
+            for c in embedded {
+                match c.value.get("Properties") {
+                    Some(p) => connectors.push((Some(r), p)),
+                    None => unknown = true,
+                }
+            }
+        }
+    }
+    for (source, props) in connectors {
+        let Some(source) = source.filter(|s| s.type_.is_some()) else {
+            unknown = true;
+            continue;
+        };
+        let permissions: Vec<&str> = props
+            .get("Permissions")
+            .and_then(Node::as_sequence)
+            .map(|l| l.iter().filter_map(Node::as_str).collect())
+            .unwrap_or_default();
+        let destinations: Vec<&Node> = match props.get("Destination") {
+            Some(d) if d.as_sequence().is_some() && d.tag.is_none() => {
+                d.as_sequence().unwrap_or_default().iter().collect()
+            }
+            Some(d) => vec![d],
+            None => Vec::new(),
+        };
+        if destinations.is_empty() || permissions.is_empty() {
+            unknown = true;
+            continue;
+        }
+        let source_type = source.type_.unwrap_or("");
+        let ctx = Ctx {
+            resolver,
+            resource: source,
+            site: source.node,
+            task: None,
+            command: None,
+        };
+        for d in destinations {
+            let Some(target) = d
+                .get("Id")
+                .and_then(Node::as_str)
+                .and_then(|id| template.resource(id))
+            else {
+                unknown = true;
+                continue;
+            };
+            let destination_type = target.type_.unwrap_or("");
+            let policy = sam::connector_policy(
+                source_type,
+                destination_type,
+                &permissions,
+                &|f| sam::connector_id_value(source_type, source.logical_id, f),
+                &|f| sam::connector_id_value(destination_type, target.logical_id, f),
+            );
+            match policy {
+                Some(p) if p.kind == sam::ConnectorPolicyKind::RolePolicy => {
+                    let holder = match (p.attached_to, ctx.follow(source, 0)) {
+                        (sam::ConnectorSide::Source, Some(RoleTarget::Role(r)))
+                        | (sam::ConnectorSide::Source, Some(RoleTarget::Generated(r))) => {
+                            r.logical_id
+                        }
+                        _ => {
+                            unknown = true;
+                            continue;
+                        }
+                    };
+                    let grants = out.entry(holder.to_string()).or_default();
+                    for st in p.statements {
+                        grants.push(crate::iam::eval::GeneratedStatement {
+                            allow: st.effect_allow,
+                            actions: st.actions,
+                            resources: st.resources,
+                            origin: "a SAM connector".into(),
+                        });
+                    }
+                }
+                // Resource policies on the destination let a service in; they grant no role.
+                Some(_) => {}
+                None => unknown = true,
+            }
+        }
+    }
+    (out, unknown)
 }
 
 /// The policy set of a role of the template.
