@@ -219,32 +219,6 @@ impl OffsetMap {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn positions_are_one_based_and_count_chars() {
-        let text = "ab\nçd\r\nx";
-        let idx = LineIndex::new(text);
-        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(idx.position(text, 3), Position { line: 2, column: 1 });
-        // 'd' is after the two-byte 'ç'
-        assert_eq!(idx.position(text, 5), Position { line: 2, column: 2 });
-        assert_eq!(idx.position(text, 8), Position { line: 3, column: 1 });
-        assert_eq!(idx.line_span(text, 1), Some(Span::new(3, 6)));
-        assert_eq!(idx.offset(text, Position { line: 2, column: 2 }), Some(5));
-    }
-
-    #[test]
-    fn offset_map_shifts_after_points() {
-        let mut m = OffsetMap::identity();
-        m.push(10, 4); // 6 bytes were inserted before derived offset 10
-        assert_eq!(m.map(3), 3);
-        assert_eq!(m.map(12), 6);
-    }
-}
-
 /// The commands of a shell script, as byte ranges of `text`: lines, with backslash
 /// continuations joined and comment lines left out. No shell grammar: the readers of
 /// cross-file names and of user data look for commands, and a line they do not understand
@@ -272,4 +246,30 @@ pub fn shell_commands(text: &str) -> Vec<std::ops::Range<usize>> {
         out.push(begin..text.len());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_chars() {
+        let text = "ab\nçd\r\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 3), Position { line: 2, column: 1 });
+        // 'd' is after the two-byte 'ç'
+        assert_eq!(idx.position(text, 5), Position { line: 2, column: 2 });
+        assert_eq!(idx.position(text, 8), Position { line: 3, column: 1 });
+        assert_eq!(idx.line_span(text, 1), Some(Span::new(3, 6)));
+        assert_eq!(idx.offset(text, Position { line: 2, column: 2 }), Some(5));
+    }
+
+    #[test]
+    fn offset_map_shifts_after_points() {
+        let mut m = OffsetMap::identity();
+        m.push(10, 4); // 6 bytes were inserted before derived offset 10
+        assert_eq!(m.map(3), 3);
+        assert_eq!(m.map(12), 6);
+    }
 }
