@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use super::{Condition, Need, Wiring, WiringSet};
+use super::{Condition, Need, Wiring};
 use crate::iam::eval::{evaluate, Answer, Boundary, PolicySet, Resolved, Resolver};
 use crate::iam::{managed_policy, AttachTarget, Policy, PolicyKind, Statement};
 use crate::purpose::principal::{Principal, PrincipalKind};
@@ -90,14 +90,14 @@ struct Site<'a> {
 const MAX_SITES: usize = 256;
 
 pub fn find<'w, 'p, 't, 'a>(
-    set: &'w WiringSet,
+    wirings: &[&'w Wiring],
     template: &'t Template<'a>,
     source: &'t str,
     policies: &'p [Policy<'a>],
     principals: &[Principal<'p, 'a>],
 ) -> Wired<'w, 'p, 'a> {
     let mut out = Wired::default();
-    if set.wirings().is_empty() {
+    if wirings.is_empty() {
         return out;
     }
     let resolver = Resolver::new(template, source);
@@ -110,7 +110,7 @@ pub fn find<'w, 'p, 't, 'a>(
         .filter_map(|p| p.logical_id.map(|id| (id, p)))
         .collect();
     let mut types: HashMap<&str, Vec<&'w Wiring>> = HashMap::new();
-    for w in set.wirings() {
+    for &w in wirings {
         for t in w.resource.items() {
             types.entry(t.as_str()).or_default().push(w);
         }

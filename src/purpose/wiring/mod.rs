@@ -207,6 +207,44 @@ impl WiringSet {
 
 static ACTIVE: std::sync::OnceLock<WiringSet> = std::sync::OnceLock::new();
 
+/// Whether any wiring may apply to a template with these resource types: a cheap test on the
+/// embedded files' text, so that a template none of them concerns (most IAM-only templates)
+/// never pays for reading the wirings. User wirings always may.
+pub fn may_apply<'t>(mut types: impl Iterator<Item = &'t str>) -> bool {
+    ACTIVE.get().is_some() || types.any(|t| EMBEDDED.iter().any(|(_, text)| names_type(text, t)))
+}
+
+/// The wirings that may apply to a template with these resource types. Without user wirings,
+/// only the embedded files that name one of the types are read (each once per process), so a
+/// run pays for the wirings its templates use.
+pub fn for_types(types: &[&str]) -> Vec<&'static Wiring> {
+    if let Some(set) = ACTIVE.get() {
+        return set.wirings.iter().collect();
+    }
+    static FILES: [std::sync::OnceLock<Vec<Wiring>>; EMBEDDED.len()] =
+        [const { std::sync::OnceLock::new() }; EMBEDDED.len()];
+    let mut out = Vec::new();
+    for (index, (file, text)) in EMBEDDED.iter().enumerate() {
+        if !types.iter().any(|t| names_type(text, t)) {
+            continue;
+        }
+        let wirings = FILES[index].get_or_init(|| match parse(file, text) {
+            Ok(f) => f.wirings,
+            Err(e) => panic!("embedded wiring pack rules/wiring/{file}: {e}"),
+        });
+        out.extend(wirings.iter());
+    }
+    out
+}
+
+/// Whether a wiring file's text names a resource type (the whole name, not a prefix of a
+/// longer one).
+fn names_type(text: &str, t: &str) -> bool {
+    text.match_indices(t).any(|(i, _)| {
+        !text[i + t.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == ':')
+    })
+}
+
 /// Whether a pack file holds wirings (a top-level `wirings:` key) rather than a purpose pack.
 pub fn is_wiring_file(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("wirings:"))

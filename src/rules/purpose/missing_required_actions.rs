@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::purpose::wiring::engine::WiringFinding;
-use crate::purpose::wiring::{WiringSet, WiringSeverity};
+use crate::purpose::wiring::WiringSeverity;
 use crate::purpose::{analyse_with_wired, principals, Finding, Missing, PackSet, Recognition};
 use crate::rules::{FileContext, Rule};
 use crate::source::Span;
@@ -114,15 +114,24 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
             })
             .unwrap_or_default()
     };
-    let wired = ctx.template.map(|template| {
-        crate::purpose::wiring::engine::find(
-            WiringSet::active(),
-            template,
-            &ctx.source.text,
-            policies,
-            &all,
-        )
-    });
+    let wired = ctx
+        .template
+        .filter(|t| crate::purpose::wiring::may_apply(t.resources.iter().filter_map(|r| r.type_)))
+        .map(|template| {
+            crate::purpose::wiring::engine::find(
+                &crate::purpose::wiring::for_types(
+                    &template
+                        .resources
+                        .iter()
+                        .filter_map(|r| r.type_)
+                        .collect::<Vec<_>>(),
+                ),
+                template,
+                &ctx.source.text,
+                policies,
+                &all,
+            )
+        });
     let by_pack = |id: &str| -> Vec<(String, Recognition<'_>)> {
         wired
             .iter()
