@@ -211,7 +211,7 @@ static ACTIVE: std::sync::OnceLock<WiringSet> = std::sync::OnceLock::new();
 /// embedded files' text, so that a template none of them concerns (most IAM-only templates)
 /// never pays for reading the wirings. User wirings always may.
 pub fn may_apply<'t>(mut types: impl Iterator<Item = &'t str>) -> bool {
-    ACTIVE.get().is_some() || types.any(|t| EMBEDDED.iter().any(|(_, text)| names_type(text, t)))
+    ACTIVE.get().is_some() || types.any(|t| (0..EMBEDDED.len()).any(|i| names_type(i, t)))
 }
 
 /// The wirings that may apply to a template with these resource types. Without user wirings,
@@ -225,7 +225,7 @@ pub fn for_types(types: &[&str]) -> Vec<&'static Wiring> {
         [const { std::sync::OnceLock::new() }; EMBEDDED.len()];
     let mut out = Vec::new();
     for (index, (file, text)) in EMBEDDED.iter().enumerate() {
-        if !types.iter().any(|t| names_type(text, t)) {
+        if !types.iter().any(|t| names_type(index, t)) {
             continue;
         }
         let wirings = FILES[index].get_or_init(|| match parse(file, text) {
@@ -237,12 +237,23 @@ pub fn for_types(types: &[&str]) -> Vec<&'static Wiring> {
     out
 }
 
-/// Whether a wiring file's text names a resource type (the whole name, not a prefix of a
-/// longer one).
-fn names_type(text: &str, t: &str) -> bool {
-    text.match_indices(t).any(|(i, _)| {
-        !text[i + t.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == ':')
-    })
+/// Whether embedded wiring file `index` names a resource type (the whole name). The names each
+/// file mentions are collected once per process: a corpus run asks for every resource of every
+/// template.
+fn names_type(index: usize, t: &str) -> bool {
+    static NAMES: std::sync::OnceLock<Vec<std::collections::HashSet<&'static str>>> =
+        std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        EMBEDDED
+            .iter()
+            .map(|(_, text)| {
+                text.split(|c: char| !(c.is_ascii_alphanumeric() || c == ':'))
+                    .filter(|w| w.matches("::").count() == 2)
+                    .collect()
+            })
+            .collect()
+    });
+    names.get(index).is_some_and(|set| set.contains(t))
 }
 
 /// Whether a pack file holds wirings (a top-level `wirings:` key) rather than a purpose pack.
