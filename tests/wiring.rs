@@ -721,3 +721,33 @@ Resources:
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_role_or_queue_of_a_nested_stack_is_silent() {
+    let nested = "  Shared:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/shared.yaml\n";
+    let role = variant(
+        "      Role: !GetAtt WorkerRole.Arn",
+        "      Role: !GetAtt Shared.Outputs.WorkerRoleArn",
+    );
+    assert_silent(&role.replacen("Resources:\n", &format!("Resources:\n{nested}"), 1));
+    let queue = variant(
+        "      EventSourceArn: !GetAtt OrdersQueue.Arn",
+        "      EventSourceArn: !GetAtt Shared.Outputs.QueueArn",
+    );
+    assert_silent(&queue.replacen("Resources:\n", &format!("Resources:\n{nested}"), 1));
+}
+
+#[test]
+fn an_association_targeting_instances_by_tag_judges_their_one_role() {
+    let text = std::fs::read_to_string(
+        root().join("fixtures/wiring/ssm-association-tag-target/fail/template.yaml"),
+    )
+    .expect("fixture");
+    assert_eq!(
+        of_wiring(&p001(&text), "ssm-association-tag-target").len(),
+        1
+    );
+    // Another tag value selects no instance of the template: unknown.
+    let other = text.replace("Values: [web]", "Values: [db]");
+    assert!(of_wiring(&p001(&other), "ssm-association-tag-target").is_empty());
+}

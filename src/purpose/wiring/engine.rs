@@ -760,12 +760,66 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             if path == "self" {
                 return self.follow(self.resource, 0);
             }
+            if path == "tagged-instances" {
+                return self.tagged_instances_role();
+            }
             if let Some(node) = self.value(path) {
                 let target = self.resolver.referenced(node)?;
                 return self.follow(target, 0);
             }
         }
         None
+    }
+
+    /// The role of the instances an SSM target selects by tag (`Key: tag:Name`, `Values: [web]`,
+    /// or `Key: tag-key`), when they are instances of the template with literal tags and all run
+    /// with one role. Anything else (another stack's instances, several roles) is unknown.
+    fn tagged_instances_role(&self) -> Option<RoleTarget<'t, 'a>> {
+        let key = self.site.get("Key")?.as_str()?;
+        let values: Vec<&str> = self
+            .site
+            .get("Values")?
+            .as_sequence()?
+            .iter()
+            .map(Node::as_str)
+            .collect::<Option<_>>()?;
+        let (tag, any_value) = match key.strip_prefix("tag:") {
+            Some(tag) => (tag, false),
+            None if key == "tag-key" => (*values.first()?, true),
+            None => return None,
+        };
+        let mut role: Option<RoleTarget<'t, 'a>> = None;
+        let mut found = false;
+        for r in self
+            .resolver
+            .template
+            .resources
+            .iter()
+            .filter(|r| r.type_ == Some("AWS::EC2::Instance"))
+        {
+            let Some(tags) = r.property("Tags").and_then(Node::as_sequence) else {
+                continue;
+            };
+            let selected = tags.iter().any(|t| {
+                t.get("Key").and_then(Node::as_str) == Some(tag)
+                    && (any_value
+                        || t.get("Value")
+                            .and_then(Node::as_str)
+                            .is_some_and(|v| values.contains(&v)))
+            });
+            if !selected {
+                continue;
+            }
+            found = true;
+            let this = self.follow(r, 0)?;
+            match (role, this) {
+                (None, _) => role = Some(this),
+                (Some(RoleTarget::Role(a)), RoleTarget::Role(b))
+                    if a.logical_id == b.logical_id => {}
+                _ => return None,
+            }
+        }
+        role.filter(|_| found)
     }
 
     /// From a resource to the role it runs with.
