@@ -977,21 +977,7 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             }
             "arn" => {
                 if let Some(r) = self.resolver.referenced(node) {
-                    let resolved = self.resolver.arn_of(r.logical_id)?;
-                    let expr = self.resolver.arn_expression(r.logical_id)?;
-                    return Some(Piece {
-                        resolved,
-                        sub: format!("${{{expr}}}"),
-                        whole: Some((
-                            if expr.contains('.') {
-                                format!("!GetAtt {expr}")
-                            } else {
-                                format!("!Ref {expr}")
-                            },
-                            format!("`{}`", r.logical_id),
-                        )),
-                        guarded: self.has_resource_policy(r),
-                    });
+                    return self.resource_arn(r);
                 }
                 let t = string_template(node, self.resolver.source);
                 let Some(literal) = t.literal() else {
@@ -1026,21 +1012,7 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
                     }
                     _ => None,
                 })?;
-                let resolved = self.resolver.arn_of(r.logical_id)?;
-                let expr = self.resolver.arn_expression(r.logical_id)?;
-                Some(Piece {
-                    resolved,
-                    sub: format!("${{{expr}}}"),
-                    whole: Some((
-                        if expr.contains('.') {
-                            format!("!GetAtt {expr}")
-                        } else {
-                            format!("!Ref {expr}")
-                        },
-                        format!("`{}`", r.logical_id),
-                    )),
-                    guarded: self.has_resource_policy(r),
-                })
+                self.resource_arn(r)
             }
             "s3-uri" => {
                 // `s3://bucket/key` as the object's ARN.
@@ -1154,21 +1126,7 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             "arn" => {
                 if let Some((name, _)) = single {
                     let r = self.resolver.template.resource(name)?;
-                    let resolved = self.resolver.arn_of(name)?;
-                    let expr = self.resolver.arn_expression(name)?;
-                    return Some(Piece {
-                        resolved,
-                        sub: format!("${{{expr}}}"),
-                        whole: Some((
-                            if expr.contains('.') {
-                                format!("!GetAtt {expr}")
-                            } else {
-                                format!("!Ref {expr}")
-                            },
-                            format!("`{name}`"),
-                        )),
-                        guarded: self.has_resource_policy(r),
-                    });
+                    return self.resource_arn(r);
                 }
                 let arn = queue_url_arn(text).unwrap_or_else(|| trim_arn(text));
                 if !arn.starts_with("arn:") {
@@ -1228,6 +1186,26 @@ impl<'t, 'a> Ctx<'_, 't, 'a> {
             whole: Some((format!("!Sub '{sub}'"), format!("`{name}`"))),
             sub,
             guarded: false,
+        })
+    }
+
+    /// The ARN of a template resource as a requirement's resource, written as the template
+    /// writes it (`!GetAtt Queue.Arn`, `!Ref Topic`).
+    fn resource_arn(&self, r: &Resource<'_>) -> Option<Piece> {
+        let resolved = self.resolver.arn_of(r.logical_id)?;
+        let expr = self.resolver.arn_expression(r.logical_id)?;
+        Some(Piece {
+            resolved,
+            sub: format!("${{{expr}}}"),
+            whole: Some((
+                if expr.contains('.') {
+                    format!("!GetAtt {expr}")
+                } else {
+                    format!("!Ref {expr}")
+                },
+                format!("`{}`", r.logical_id),
+            )),
+            guarded: self.has_resource_policy(r),
         })
     }
 
