@@ -374,6 +374,17 @@ pub fn activate(dirs: &[PathBuf]) -> Result<(), PackError> {
 /// Every `*.yaml`/`*.yml` pack of a folder, sorted by file name; wiring files (a top-level
 /// `wirings:` key) are left to [`crate::purpose::wiring::activate`].
 pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
+    pack_files(dir)?
+        .into_iter()
+        // A wiring file shares the folder; `wiring::activate` reads it.
+        .filter(|(_, text)| !crate::purpose::wiring::is_wiring_file(text))
+        .map(|(shown, text)| Pack::parse(&shown, &text))
+        .collect()
+}
+
+/// Every `*.yaml`/`*.yml` file of a pack folder, sorted by name, as (shown path, text): the
+/// purpose packs and the wiring files both live there.
+pub fn pack_files(dir: &Path) -> Result<Vec<(String, String)>, PackError> {
     let entries = std::fs::read_dir(dir).map_err(|e| PackError {
         path: dir.display().to_string(),
         message: format!("cannot read pack folder: {e}"),
@@ -407,13 +418,8 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
                 path: shown.clone(),
                 message: e.to_string(),
             })?;
-            // A wiring file shares the folder; `wiring::activate` reads it.
-            if crate::purpose::wiring::is_wiring_file(&text) {
-                return Ok(None);
-            }
-            Pack::parse(&shown, &text).map(Some)
+            Ok((shown, text))
         })
-        .filter_map(Result::transpose)
         .collect()
 }
 

@@ -213,7 +213,7 @@ pub fn find<'w, 'p, 't, 'a>(
                                     let names = s
                                         .resources()
                                         .iter()
-                                        .map(|i| display_template(&i.value))
+                                        .map(|i| name_of_value(&i.value))
                                         .collect();
                                     (s, names)
                                 })
@@ -1395,6 +1395,8 @@ fn yaml_of(t: &crate::template::StringTemplate<'_>) -> String {
     }
 }
 
+/// A value's short name in messages: `` `Queue` `` for a reference, `` `Queue.StreamArn` `` for
+/// another attribute, else its text (also for "granted on `OldQueue`").
 fn name_of_value(t: &crate::template::StringTemplate<'_>) -> String {
     match t.parts.as_slice() {
         [StringPart::GetAtt {
@@ -1407,11 +1409,6 @@ fn name_of_value(t: &crate::template::StringTemplate<'_>) -> String {
         }
         _ => format!("`{t}`"),
     }
-}
-
-/// A statement's resource, for "granted on `OldQueue`".
-fn display_template(t: &crate::template::StringTemplate<'_>) -> String {
-    name_of_value(t)
 }
 
 fn regex_cached(pattern: &str) -> Option<Regex> {

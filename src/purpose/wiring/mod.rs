@@ -13,7 +13,6 @@ pub mod engine;
 pub mod sam;
 
 use serde::Deserialize;
-use std::path::Path;
 
 use super::pack::PackError;
 
@@ -176,15 +175,10 @@ impl WiringSet {
     /// The embedded wirings (parsed on first use; `embedded_wirings_validate` tests them).
     pub fn embedded() -> &'static WiringSet {
         static SET: std::sync::OnceLock<WiringSet> = std::sync::OnceLock::new();
-        SET.get_or_init(|| {
-            let mut set = WiringSet::default();
-            for (file, text) in EMBEDDED {
-                match parse(file, text) {
-                    Ok(f) => set.wirings.extend(f.wirings),
-                    Err(e) => panic!("embedded wiring pack rules/wiring/{file}: {e}"),
-                }
-            }
-            set
+        SET.get_or_init(|| WiringSet {
+            wirings: (0..EMBEDDED.len())
+                .flat_map(|i| embedded_file(i).iter().cloned())
+                .collect(),
         })
     }
 
@@ -198,21 +192,9 @@ impl WiringSet {
             None => self.wirings.push(wiring),
         }
     }
-
-    /// The set the rule uses: the embedded wirings, or what [`activate`] installed.
-    pub fn active() -> &'static WiringSet {
-        ACTIVE.get().unwrap_or_else(|| WiringSet::embedded())
-    }
 }
 
 static ACTIVE: std::sync::OnceLock<WiringSet> = std::sync::OnceLock::new();
-
-/// Whether any wiring may apply to a template with these resource types: a cheap test on the
-/// embedded files' text, so that a template none of them concerns (most IAM-only templates)
-/// never pays for reading the wirings. User wirings always may.
-pub fn may_apply<'t>(mut types: impl Iterator<Item = &'t str>) -> bool {
-    ACTIVE.get().is_some() || types.any(|t| (0..EMBEDDED.len()).any(|i| names_type(i, t)))
-}
 
 /// The wirings that may apply to a template with these resource types. Without user wirings,
 /// only the embedded files that name one of the types are read (each once per process), so a
@@ -221,20 +203,24 @@ pub fn for_types(types: &[&str]) -> Vec<&'static Wiring> {
     if let Some(set) = ACTIVE.get() {
         return set.wirings.iter().collect();
     }
+    (0..EMBEDDED.len())
+        .filter(|&index| types.iter().any(|t| names_type(index, t)))
+        .flat_map(embedded_file)
+        .collect()
+}
+
+/// The wirings of embedded file `index`, parsed once per process.
+fn embedded_file(index: usize) -> &'static [Wiring] {
     static FILES: [std::sync::OnceLock<Vec<Wiring>>; EMBEDDED.len()] =
         [const { std::sync::OnceLock::new() }; EMBEDDED.len()];
-    let mut out = Vec::new();
-    for (index, (file, text)) in EMBEDDED.iter().enumerate() {
-        if !types.iter().any(|t| names_type(index, t)) {
-            continue;
-        }
-        let wirings = FILES[index].get_or_init(|| match parse(file, text) {
-            Ok(f) => f.wirings,
-            Err(e) => panic!("embedded wiring pack rules/wiring/{file}: {e}"),
-        });
-        out.extend(wirings.iter());
-    }
-    out
+    let Some((file, text)) = EMBEDDED.get(index) else {
+        return &[];
+    };
+    FILES[index].get_or_init(|| match parse(file, text) {
+        Ok(f) => f.wirings,
+        // Validated by `embedded_wirings_validate`: a broken embedded file is a build defect.
+        Err(e) => panic!("embedded wiring pack rules/wiring/{file}: {e}"),
+    })
 }
 
 /// Whether embedded wiring file `index` names a resource type (the whole name). The names each
@@ -327,7 +313,10 @@ pub fn activate(dirs: &[std::path::PathBuf]) -> Result<(), PackError> {
     }
     let mut set = WiringSet::embedded().clone();
     for dir in dirs {
-        for (path, text) in wiring_files(dir)? {
+        for (path, text) in super::pack::pack_files(dir)?
+            .into_iter()
+            .filter(|(_, text)| is_wiring_file(text))
+        {
             for w in parse(&path, &text)?.wirings {
                 set.add(w);
             }
@@ -335,36 +324,6 @@ pub fn activate(dirs: &[std::path::PathBuf]) -> Result<(), PackError> {
     }
     let _ = ACTIVE.set(set);
     Ok(())
-}
-
-/// The `*.yaml`/`*.yml` files of a folder that hold wirings, in name order.
-fn wiring_files(dir: &Path) -> Result<Vec<(String, String)>, PackError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| PackError {
-        path: dir.display().to_string(),
-        message: format!("cannot read pack folder: {e}"),
-    })?;
-    let mut files: Vec<std::path::PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && p.extension().is_some_and(|x| {
-                    x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml")
-                })
-                && std::fs::metadata(p).is_ok_and(|m| m.len() <= 1 << 20)
-        })
-        .collect();
-    files.sort();
-    let mut out = Vec::new();
-    for path in files {
-        let text = std::fs::read_to_string(&path).map_err(|e| PackError {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
-        if is_wiring_file(&text) {
-            out.push((path.display().to_string(), text));
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -114,24 +114,22 @@ pub fn check_with(packs: &PackSet, ctx: &FileContext<'_>, out: &mut Vec<Diagnost
             })
             .unwrap_or_default()
     };
-    let wired = ctx
-        .template
-        .filter(|t| crate::purpose::wiring::may_apply(t.resources.iter().filter_map(|r| r.type_)))
-        .map(|template| {
-            crate::purpose::wiring::engine::find(
-                &crate::purpose::wiring::for_types(
-                    &template
-                        .resources
-                        .iter()
-                        .filter_map(|r| r.type_)
-                        .collect::<Vec<_>>(),
-                ),
-                template,
-                &ctx.source.text,
-                policies,
-                &all,
-            )
-        });
+    // Only the wiring files naming a resource type of the template are read; none, no work.
+    let wired = ctx.template.map(|template| {
+        crate::purpose::wiring::engine::find(
+            &crate::purpose::wiring::for_types(
+                &template
+                    .resources
+                    .iter()
+                    .filter_map(|r| r.type_)
+                    .collect::<Vec<_>>(),
+            ),
+            template,
+            &ctx.source.text,
+            policies,
+            &all,
+        )
+    });
     let by_pack = |id: &str| -> Vec<(String, Recognition<'_>)> {
         wired
             .iter()
